@@ -1,0 +1,115 @@
+package dev.keycard.core.key;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of the keys in use: the one that signs new tokens, and every key whose
+ * tokens may still be alive, each pinned to its algorithm. Verifier objects are built once here,
+ * not per token.
+ */
+public final class KeyRing {
+  /** A key as a verifier sees it: a key id, the one algorithm allowed with it, and its verifier. */
+  public record VerificationKey(String kid, SigningAlgorithm algorithm, JWSVerifier verifier) {}
+
+  private final SigningKey signer;
+  private final JWSSigner jwsSigner;
+  private final Map<String, VerificationKey> byKid;
+  private final List<SigningKey> keys;
+  private final String publicJwks;
+
+  private KeyRing(SigningKey signer, List<SigningKey> keys) {
+    this.signer = signer;
+    this.keys = List.copyOf(keys);
+    try {
+      this.jwsSigner = signerFor(signer);
+      Map<String, VerificationKey> m = new HashMap<>();
+      List<JWK> published = new ArrayList<>();
+      for (SigningKey k : keys) {
+        if (m.put(k.kid(), new VerificationKey(k.kid(), k.algorithm(), verifierFor(k))) != null) {
+          throw new IllegalArgumentException("duplicate kid " + k.kid());
+        }
+        if (!k.algorithm().symmetric()) {
+          published.add(k.jwk().toPublicJWK());
+        }
+      }
+      this.byKid = Map.copyOf(m);
+      this.publicJwks = new JWKSet(published).toString(true);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("unusable key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * @param signer the key new tokens are signed with; must be among {@code keys}
+   * @param keys   every key whose tokens are still accepted
+   */
+  public static KeyRing of(SigningKey signer, List<SigningKey> keys) {
+    if (keys.stream().noneMatch(k -> k.kid().equals(signer.kid()))) {
+      throw new IllegalArgumentException("the signer must be one of the ring's keys");
+    }
+    return new KeyRing(signer, keys);
+  }
+
+  /** A ring whose signer is the newest key not yet retired. */
+  public static KeyRing of(List<SigningKey> keys) {
+    SigningKey signer = keys.stream().filter(k -> !k.retired())
+        .max(Comparator.comparing(SigningKey::createdAt))
+        .orElseThrow(() -> new IllegalArgumentException("no active signing key"));
+    return new KeyRing(signer, keys);
+  }
+
+  public SigningKey signer() {
+    return signer;
+  }
+
+  public JWSSigner jwsSigner() {
+    return jwsSigner;
+  }
+
+  /** The key with this id, or {@code null} when the ring has none. */
+  public VerificationKey verificationKey(String kid) {
+    return byKid.get(kid);
+  }
+
+  public List<SigningKey> keys() {
+    return keys;
+  }
+
+  /** The JWK Set document (RFC 7517 §5) of the public keys; HMAC secrets are never in it. */
+  public String publicJwksJson() {
+    return publicJwks;
+  }
+
+  private static JWSSigner signerFor(SigningKey k) throws JOSEException {
+    return switch (k.algorithm()) {
+      case HS256 -> new MACSigner(k.jwk().toOctetSequenceKey());
+      case RS256 -> new RSASSASigner(k.jwk().toRSAKey());
+      case ES256 -> new ECDSASigner(k.jwk().toECKey());
+      case EdDSA -> new Ed25519Signer(k.jwk().toOctetKeyPair());
+    };
+  }
+
+  private static JWSVerifier verifierFor(SigningKey k) throws JOSEException {
+    return switch (k.algorithm()) {
+      case HS256 -> new MACVerifier(k.jwk().toOctetSequenceKey());
+      case RS256 -> new RSASSAVerifier(k.jwk().toRSAKey().toRSAPublicKey());
+      case ES256 -> new ECDSAVerifier(k.jwk().toECKey().toECPublicKey());
+      case EdDSA -> new Ed25519Verifier(k.jwk().toOctetKeyPair());
+    };
+  }
+}

@@ -1,0 +1,83 @@
+package dev.keycard.core.key;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The key life cycle: make a signer on first start, rotate on demand, and keep a retired key's
+ * public part published until every token it signed has expired ({@code retiredAt + token lifetime
+ * + clock skew}), then drop it.
+ */
+public final class KeyRotation {
+  private final SigningKeyStore store;
+  private final KeyGenerator generator;
+  private final InstantSource clock;
+  private final Duration retention;
+
+  /**
+   * @param retention how long a retired key must still verify: the longest access-token lifetime
+   *                  plus the verifiers' clock skew
+   */
+  public KeyRotation(SigningKeyStore store, KeyGenerator generator, InstantSource clock, Duration retention) {
+    this.store = store;
+    this.generator = generator;
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /** Makes a signer of this algorithm when the store has no active key of it; returns the ring. */
+  public KeyRing ensureSigner(SigningAlgorithm algorithm) {
+    List<SigningKey> keys = store.all();
+    boolean hasActive = keys.stream().anyMatch(k -> !k.retired() && k.algorithm() == algorithm);
+    if (!hasActive) {
+      Instant now = clock.instant();
+      // Keys of another algorithm (a configuration change) stop signing now but keep verifying.
+      keys.stream().filter(k -> !k.retired()).forEach(k -> store.retire(k.kid(), now));
+      store.add(generator.generate(algorithm, now));
+    }
+    return ring();
+  }
+
+  /** Makes a new signer; the previous ones retire and keep verifying for the retention period. */
+  public SigningKey rotate(SigningAlgorithm algorithm) {
+    Instant now = clock.instant();
+    SigningKey next = generator.generate(algorithm, now);
+    store.all().stream().filter(k -> !k.retired()).forEach(k -> store.retire(k.kid(), now));
+    store.add(next);
+    return next;
+  }
+
+  /** The current ring, after dropping keys retired longer than the retention period. */
+  public KeyRing ring() {
+    return KeyRing.of(liveKeys());
+  }
+
+  private List<SigningKey> liveKeys() {
+    Instant cutoff = clock.instant().minus(retention);
+    List<SigningKey> live = new ArrayList<>();
+    for (SigningKey k : store.all()) {
+      if (k.retired() && k.retiredAt().isBefore(cutoff)) {
+        store.delete(k.kid());
+      } else {
+        live.add(k);
+      }
+    }
+    return live;
+  }
+
+  /**
+   * A ring of stored asymmetric keys plus an operator's HS256 secret as the signer. HS256 secrets
+   * never enter the store: they come from the environment or a file.
+   */
+  public KeyRing ringWithHmacSigner(SigningKey hmacSigner, List<SigningKey> previousHmacKeys) {
+    Instant now = clock.instant();
+    store.all().stream().filter(k -> !k.retired()).forEach(k -> store.retire(k.kid(), now));
+    List<SigningKey> keys = new ArrayList<>(liveKeys());
+    keys.add(hmacSigner);
+    keys.addAll(previousHmacKeys);
+    return KeyRing.of(hmacSigner, keys);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.keycard.core.refresh;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where refresh-token families live. {@link #rotate} must be atomic: of two concurrent calls with the
+ * same presented hash, at most one returns {@code true}.
+ */
+public interface RefreshTokenStore {
+  /** Stores a new family and its first token, together. */
+  void createFamily(RefreshTokenFamily family, RefreshTokenRecord first);
+
+  Optional<RefreshTokenRecord> findToken(String hash);
+
+  Optional<RefreshTokenFamily> findFamily(String familyId);
+
+  /**
+   * In one transaction: if the token {@code presentedHash} is {@link RefreshTokenRecord.State#ACTIVE},
+   * mark it rotated (at {@code at}, pointing at the successor) and store {@code successor}.
+   *
+   * @return {@code true} when this call did the rotation; {@code false} when the token was no longer
+   *     active (rotated by a concurrent call, or revoked), in which case nothing changed
+   */
+  boolean rotate(String presentedHash, RefreshTokenRecord successor, Instant at);
+
+  /**
+   * Revokes the family and every token in it.
+   *
+   * @return {@code true} when this call revoked it; {@code false} when it was already revoked or unknown
+   */
+  boolean revokeFamily(String familyId, Instant at);
+
+  /** Ids of the subject's families that are not revoked and not past their absolute expiry. */
+  List<String> activeFamilies(String subject, Instant now);
+
+  /** Deletes families whose absolute expiry passed before {@code before}; returns how many. */
+  int purgeExpired(Instant before);
+}

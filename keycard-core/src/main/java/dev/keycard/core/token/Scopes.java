@@ -1,0 +1,45 @@
+package dev.keycard.core.token;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Parsing and formatting of the space-separated scope strings of RFC 6749 §3.3.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.3">RFC 6749 §3.3</a>
+ */
+public final class Scopes {
+  private Scopes() {}
+
+  /** Splits a scope string; {@code null} or blank gives the empty set. */
+  public static Set<String> parse(String scope) {
+    if (scope == null || scope.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public static String format(Set<String> scopes) {
+    return String.join(" ", new TreeSet<>(scopes));
+  }
+
+  /**
+   * Whether every character is allowed by RFC 6749 §3.3's scope-token grammar
+   * ({@code %x21 / %x23-5B / %x5D-7E}) with single spaces between tokens.
+   */
+  public static boolean isValid(String scope) {
+    if (scope == null || scope.isEmpty() || scope.startsWith(" ") || scope.endsWith(" ") || scope.contains("  ")) {
+      return false;
+    }
+    for (int i = 0; i < scope.length(); i++) {
+      char c = scope.charAt(i);
+      boolean ok = c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
