@@ -1,0 +1,87 @@
+package dev.keycard.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The embedded H2 database in the data directory, behind a HikariCP pool, migrated by Flyway at
+ * open.
+ *
+ * <ul>
+ *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over loopback TCP to the
+ *       others, so {@code keycard users add} or {@code keycard keys rotate} work while the server runs.
+ *   <li>{@code WRITE_DELAY=0}: H2's MVStore otherwise writes committed changes to the file up to 500 ms
+ *       later, in a background thread; with 0 each commit is written to the file before it returns, so a
+ *       killed process (SIGKILL) loses no committed refresh-token rotation or revocation. (It is not an
+ *       fsync: a power loss can still lose the last commits; a durable deployment uses a real database.)
+ * </ul>
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Creates the data directory (0700: it holds private keys) when missing, opens and migrates. */
+  public static Database open(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    createPrivateDirectory(dir);
+    String url = "jdbc:h2:file:" + dir.resolve("keycard") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    return open(url, 10);
+  }
+
+  static Database open(String jdbcUrl, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername("keycard");
+    config.setPassword("");
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(1);
+    config.setPoolName("keycard-db");
+    config.setConnectionTimeout(5_000);
+    config.setAutoCommit(true);
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Database(ds);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static void createPrivateDirectory(Path dir) {
+    try {
+      if (Files.isDirectory(dir)) {
+        return;
+      }
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // createDirectories applies the umask; set the mode explicitly as well.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      } else {
+        Files.createDirectories(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dir, e);
+    }
+  }
+}
