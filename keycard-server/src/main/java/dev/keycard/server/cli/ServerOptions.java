@@ -1,0 +1,119 @@
+package dev.keycard.server.cli;
+
+import dev.keycard.core.key.SigningAlgorithm;
+import dev.keycard.server.config.Durations;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.TokenFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of {@code serve} and {@code demo}. */
+final class ServerOptions {
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--port", defaultValue = "8080", description = "TCP port. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--issuer", paramLabel = "URL",
+      description = "The iss of every token and the RFC 8414 issuer. Default: http://localhost:PORT")
+  String issuer;
+
+  @Option(names = "--audience", defaultValue = "keycard-api", description = "The aud of access tokens. Default: ${DEFAULT-VALUE}")
+  String audience;
+
+  @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m",
+      description = "Access-token lifetime (e.g. 15m, 1h). Default: ${DEFAULT-VALUE}")
+  String accessTokenTtl;
+
+  @Option(names = "--token-format", paramLabel = "jwt|opaque", defaultValue = "jwt",
+      description = "Access tokens as JWTs (RFC 9068) or opaque handles. Default: ${DEFAULT-VALUE}")
+  String tokenFormat;
+
+  @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "RS256",
+      description = "JWT signing algorithm: RS256, ES256, EdDSA or HS256. Default: ${DEFAULT-VALUE}")
+  String algorithm;
+
+  @Option(names = "--hs256-secret-file", paramLabel = "FILE",
+      description = "HS256 only: a file holding the shared secret (at least 32 bytes). "
+          + "Alternatively the environment variable KEYCARD_HS256_SECRET.")
+  Path hs256SecretFile;
+
+  @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "30s",
+      description = "Tolerance for exp/nbf checks. Default: ${DEFAULT-VALUE}")
+  String clockSkew;
+
+  @Option(names = "--refresh-idle-ttl", paramLabel = "DURATION", defaultValue = "14d",
+      description = "A refresh token unused this long expires. Default: ${DEFAULT-VALUE}")
+  String refreshIdleTtl;
+
+  @Option(names = "--refresh-absolute-ttl", paramLabel = "DURATION", defaultValue = "30d",
+      description = "No refresh token of a login outlives this. Default: ${DEFAULT-VALUE}")
+  String refreshAbsoluteTtl;
+
+  @Option(names = "--refresh-grace", paramLabel = "DURATION", defaultValue = "0s",
+      description = "How long a just-rotated refresh token may be retried without counting as reuse (max 60s). "
+          + "Default: ${DEFAULT-VALUE}")
+  String refreshGrace;
+
+  @Option(names = "--max-token-size", paramLabel = "BYTES", defaultValue = "8192",
+      description = "Longer bearer tokens are refused unparsed. Default: ${DEFAULT-VALUE}")
+  int maxTokenSize;
+
+  /** @throws IllegalArgumentException naming the option that is wrong */
+  ServerConfig toConfig(Map<String, String> environment) {
+    return new ServerConfig(
+        common.dataDir,
+        host,
+        port,
+        issuer == null || issuer.isBlank() ? "http://localhost:" + port : issuer,
+        audience,
+        duration("--access-token-ttl", accessTokenTtl),
+        format(tokenFormat),
+        SigningAlgorithm.parse(algorithm),
+        hs256Secret(environment),
+        duration("--clock-skew", clockSkew),
+        duration("--refresh-idle-ttl", refreshIdleTtl),
+        duration("--refresh-absolute-ttl", refreshAbsoluteTtl),
+        duration("--refresh-grace", refreshGrace),
+        maxTokenSize);
+  }
+
+  private byte[] hs256Secret(Map<String, String> environment) {
+    if (hs256SecretFile != null) {
+      try {
+        // Trailing newlines from `echo > file` are not part of the secret.
+        return Files.readString(hs256SecretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --hs256-secret-file " + hs256SecretFile);
+      }
+    }
+    String fromEnv = environment.get("KEYCARD_HS256_SECRET");
+    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static TokenFormat format(String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "jwt" -> TokenFormat.JWT;
+      case "opaque" -> TokenFormat.OPAQUE;
+      default -> throw new IllegalArgumentException("--token-format must be jwt or opaque, not '" + value + "'");
+    };
+  }
+
+  private static java.time.Duration duration(String option, String value) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.keycard.server.config;
+
+import dev.keycard.core.key.KeyGenerator;
+import dev.keycard.core.key.SigningAlgorithm;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code keycard serve} needs, validated when built: a bad value fails the start with a
+ * message naming the option, never later at a request.
+ *
+ * @param hs256Secret the operator's HS256 secret, or {@code null} unless the algorithm is HS256
+ */
+public record ServerConfig(
+    Path dataDir,
+    String host,
+    int port,
+    String issuer,
+    String audience,
+    Duration accessTokenTtl,
+    TokenFormat tokenFormat,
+    SigningAlgorithm algorithm,
+    byte[] hs256Secret,
+    Duration clockSkew,
+    Duration refreshIdleTtl,
+    Duration refreshAbsoluteTtl,
+    Duration refreshGrace,
+    int maxTokenSize) {
+
+  public static final Duration MAX_REFRESH_GRACE = Duration.ofSeconds(60);
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  public static final Duration MAX_ACCESS_TOKEN_TTL = Duration.ofHours(24);
+
+  /** @throws IllegalArgumentException with a message naming the offending option */
+  public ServerConfig {
+    Objects.requireNonNull(dataDir, "--data-dir");
+    require(host != null && !host.isBlank(), "--host must not be empty");
+    require(port >= 0 && port <= 65_535, "--port must be between 0 and 65535, not " + port);
+    issuer = checkIssuer(issuer);
+    require(audience != null && !audience.isBlank() && !audience.contains(" "),
+        "--audience must be a non-empty value without spaces");
+    require(positive(accessTokenTtl) && accessTokenTtl.compareTo(MAX_ACCESS_TOKEN_TTL) <= 0,
+        "--access-token-ttl must be more than 0 and at most 24h");
+    Objects.requireNonNull(tokenFormat, "--token-format");
+    Objects.requireNonNull(algorithm, "--algorithm");
+    require(clockSkew != null && !clockSkew.isNegative() && clockSkew.compareTo(MAX_CLOCK_SKEW) <= 0,
+        "--clock-skew must be between 0s and 5m");
+    require(positive(refreshIdleTtl), "--refresh-idle-ttl must be more than 0");
+    require(positive(refreshAbsoluteTtl) && refreshAbsoluteTtl.compareTo(refreshIdleTtl) >= 0,
+        "--refresh-absolute-ttl must be at least --refresh-idle-ttl");
+    require(refreshGrace != null && !refreshGrace.isNegative() && refreshGrace.compareTo(MAX_REFRESH_GRACE) <= 0,
+        "--refresh-grace must be between 0s and 60s");
+    require(maxTokenSize >= 512 && maxTokenSize <= 65_536, "--max-token-size must be between 512 and 65536");
+    if (algorithm == SigningAlgorithm.HS256) {
+      require(hs256Secret != null,
+          "--algorithm HS256 needs a secret: --hs256-secret-file FILE or the environment variable KEYCARD_HS256_SECRET");
+      require(hs256Secret.length >= KeyGenerator.MIN_HMAC_SECRET_BYTES,
+          "the HS256 secret has " + hs256Secret.length * 8 + " bits; at least "
+              + KeyGenerator.MIN_HMAC_SECRET_BYTES * 8 + " are required (RFC 7518 §3.2)");
+      hs256Secret = hs256Secret.clone();
+    } else {
+      require(hs256Secret == null, "an HS256 secret was given but --algorithm is " + algorithm
+          + "; remove --hs256-secret-file / KEYCARD_HS256_SECRET or use --algorithm HS256");
+    }
+  }
+
+  @Override
+  public byte[] hs256Secret() {
+    return hs256Secret == null ? null : hs256Secret.clone();
+  }
+
+  /** Retired keys keep verifying this long: every token they signed has expired by then. */
+  public Duration keyRetention() {
+    return accessTokenTtl.plus(clockSkew);
+  }
+
+  /** A copy listening elsewhere; tests use port 0. */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize);
+  }
+
+  @Override
+  public String toString() {
+    // The secret stays out of logs.
+    return "ServerConfig[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", issuer=" + issuer
+        + ", audience=" + audience + ", accessTokenTtl=" + Durations.format(accessTokenTtl)
+        + ", tokenFormat=" + tokenFormat + ", algorithm=" + algorithm
+        + ", clockSkew=" + Durations.format(clockSkew) + ", refreshIdleTtl=" + Durations.format(refreshIdleTtl)
+        + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
+        + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize + "]";
+  }
+
+  /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */
+  private static String checkIssuer(String issuer) {
+    require(issuer != null && !issuer.isBlank(), "--issuer must not be empty");
+    try {
+      URI u = new URI(issuer);
+      require(("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+              && u.getRawQuery() == null && u.getRawFragment() == null,
+          "--issuer must be an http(s) URL without query or fragment, not '" + issuer + "'");
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("--issuer must be an http(s) URL, not '" + issuer + "'");
+    }
+    return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+  }
+
+  private static boolean positive(Duration d) {
+    return d != null && !d.isNegative() && !d.isZero();
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}
