@@ -1,0 +1,160 @@
+package dev.keycard.server;
+
+import dev.keycard.core.auth.AuthorizationServer;
+import dev.keycard.core.bearer.BearerAuthenticator;
+import dev.keycard.core.key.KeyGenerator;
+import dev.keycard.core.key.KeyRotation;
+import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
+import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
+import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.refresh.RefreshTokenRotation;
+import dev.keycard.core.revocation.PersistentDenylist;
+import dev.keycard.core.secret.Secrets;
+import dev.keycard.core.token.AccessTokenIssuer;
+import dev.keycard.core.token.AccessTokenVerifier;
+import dev.keycard.core.token.CachingAccessTokenVerifier;
+import dev.keycard.core.token.JwtAccessTokenIssuer;
+import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.TokenFormat;
+import dev.keycard.server.http.HttpVerticle;
+import dev.keycard.server.store.Database;
+import dev.keycard.server.store.JdbcClientStore;
+import dev.keycard.server.store.JdbcOpaqueTokenStore;
+import dev.keycard.server.store.JdbcRefreshTokenStore;
+import dev.keycard.server.store.JdbcRevocationStore;
+import dev.keycard.server.store.JdbcSigningKeyStore;
+import dev.keycard.server.store.JdbcUserStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running keycard: the database, the core services wired from the configuration, the HTTP
+ * verticles, and the maintenance job (key-ring reload, purge of expired rows).
+ */
+public final class KeycardServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KeycardServer.class);
+  /** Event-loop verticles serving HTTP; two keep both cores of a small machine busy. */
+  public static final int HTTP_INSTANCES = 2;
+  private static final long MAINTENANCE_PERIOD_MS = 10_000;
+  private static final int VERIFIED_TOKEN_CACHE = 10_000;
+
+  private final Database database;
+  private final Vertx vertx;
+  private final Services services;
+  private final int port;
+
+  private KeycardServer(Database database, Vertx vertx, Services services, int port) {
+    this.database = database;
+    this.vertx = vertx;
+    this.services = services;
+    this.port = port;
+  }
+
+  /** Opens the data directory, wires everything, listens; blocks until the server is up. */
+  public static KeycardServer start(ServerConfig config, InstantSource clock, PasswordHasher passwords) {
+    Database database = Database.open(config.dataDir());
+    Vertx vertx = null;
+    try {
+      SecureRandom random = new SecureRandom();
+      Secrets secrets = new Secrets(random);
+      var keyStore = new JdbcSigningKeyStore(database.dataSource());
+      var revocations = new JdbcRevocationStore(database.dataSource());
+      var refreshStore = new JdbcRefreshTokenStore(database.dataSource());
+      var opaqueStore = new JdbcOpaqueTokenStore(database.dataSource());
+
+      PersistentDenylist denylist = new PersistentDenylist(revocations, clock);
+      int revoked = denylist.load();
+      KeyRotation rotation = new KeyRotation(keyStore, new KeyGenerator(random), clock, config.keyRetention());
+      ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
+
+      AccessTokenIssuer issuer;
+      AccessTokenVerifier verifier;
+      if (config.tokenFormat() == TokenFormat.JWT) {
+        issuer = JwtAccessTokenIssuer.builder().issuer(config.issuer()).audience(config.audience())
+            .lifetime(config.accessTokenTtl()).keys(keys).clock(clock).secrets(secrets).build();
+        verifier = JwtAccessTokenVerifier.builder().issuer(config.issuer()).audience(config.audience())
+            .keys(keys).denylist(denylist).clock(clock).clockSkew(config.clockSkew())
+            .maxTokenLength(config.maxTokenSize()).build();
+      } else {
+        issuer = new OpaqueAccessTokenIssuer(opaqueStore, secrets, config.issuer(), config.audience(),
+            config.accessTokenTtl(), clock);
+        verifier = new OpaqueAccessTokenVerifier(opaqueStore, denylist, clock, config.audience());
+      }
+      verifier = new CachingAccessTokenVerifier(verifier, denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE);
+
+      AuthorizationServer auth = AuthorizationServer.builder()
+          .users(new JdbcUserStore(database.dataSource()))
+          .clients(new JdbcClientStore(database.dataSource()))
+          .passwords(passwords)
+          .issuer(issuer)
+          .verifier(verifier)
+          .refreshTokens(new RefreshTokenRotation(refreshStore, secrets, clock, config.refreshIdleTtl(),
+              config.refreshAbsoluteTtl(), config.refreshGrace()))
+          .denylist(denylist)
+          .clock(clock)
+          .accessTokenLifetime(config.accessTokenTtl())
+          .clockSkew(config.clockSkew())
+          .build();
+      Services services = new Services(config, auth, new BearerAuthenticator(verifier),
+          config.tokenFormat() == TokenFormat.OPAQUE, keys);
+
+      vertx = Vertx.vertx();
+      AtomicInteger boundPort = new AtomicInteger();
+      Vertx v = vertx;
+      vertx.deployVerticle(() -> new HttpVerticle(services, boundPort),
+              new DeploymentOptions().setInstances(HTTP_INSTANCES))
+          .await();
+      Runnable maintenance = () -> {
+        Instant now = clock.instant();
+        keys.reload();
+        int purged = refreshStore.purgeExpired(now) + opaqueStore.purgeExpired(now.minus(config.clockSkew()))
+            + revocations.purgeExpired(now);
+        if (purged > 0) {
+          log.debug("purged {} expired rows", purged);
+        }
+      };
+      vertx.setPeriodic(MAINTENANCE_PERIOD_MS, id -> v.executeBlocking(() -> {
+        maintenance.run();
+        return null;
+      }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
+      log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
+          config.host(), boundPort.get(), config.issuer(), config.tokenFormat(), revoked);
+      return new KeycardServer(database, vertx, services, boundPort.get());
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        vertx.close().await();
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Stops listening, then closes the database. */
+  @Override
+  public void close() {
+    try {
+      vertx.close().await();
+    } finally {
+      database.close();
+    }
+  }
+}

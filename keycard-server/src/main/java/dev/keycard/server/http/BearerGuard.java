@@ -1,0 +1,67 @@
+package dev.keycard.server.http;
+
+import dev.keycard.core.bearer.BearerAuthenticator;
+import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.token.AccessToken;
+import dev.keycard.server.Services;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The resource-server check in front of protected routes (RFC 6750). JWT checks run on the event
+ * loop (signature, claims and an in-memory denylist: no I/O); opaque tokens need a database lookup
+ * on a cache miss, so they run on a worker.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
+ */
+final class BearerGuard {
+  private final Vertx vertx;
+  private final BearerAuthenticator bearer;
+  private final boolean blocks;
+
+  BearerGuard(Vertx vertx, Services services) {
+    this.vertx = vertx;
+    this.bearer = services.bearer();
+    this.blocks = services.bearerBlocks();
+  }
+
+  /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
+  void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
+    // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
+    if (ctx.request().params().contains("access_token")) {
+      refuse(ctx, BearerError.invalidRequest("Access tokens are not accepted in the URL"));
+      return;
+    }
+    List<String> authorization = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
+    if (blocks) {
+      Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope), o -> decide(ctx, o, then));
+    } else {
+      decide(ctx, bearer.authenticate(authorization, requiredScope), then);
+    }
+  }
+
+  private static void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
+      BiConsumer<RoutingContext, AccessToken> then) {
+    switch (outcome) {
+      case BearerAuthenticator.Authorized a -> then.accept(ctx, a.token());
+      case BearerAuthenticator.Refused r -> refuse(ctx, r.error());
+    }
+  }
+
+  static void refuse(RoutingContext ctx, BearerError error) {
+    Responses.noStore(ctx);
+    ctx.response().putHeader("WWW-Authenticate", error.wwwAuthenticate(Routes.REALM));
+    // RFC 6750 §3.1: a request without credentials gets no error code, in the challenge or here.
+    JsonObject body = error.code() == null
+        ? new JsonObject().put("error_description", "A bearer access token is required")
+        : Responses.error(error.code(), error.description());
+    if (error.scope() != null) {
+      body.put("scope", error.scope());
+    }
+    Responses.json(ctx, error.status(), body);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.keycard.server.http;
+
+import dev.keycard.server.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One event loop's HTTP server. Several instances listen on the same port and Vert.x spreads
+ * connections across them; each builds its own router from the shared, thread-safe services.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final Services services;
+  private final AtomicInteger boundPort;
+
+  /** @param boundPort receives the port actually bound (the configured one, or a random one for 0) */
+  public HttpVerticle(Services services, AtomicInteger boundPort) {
+    this.services = services;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    int maxToken = services.config().maxTokenSize();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(services.config().host())
+        .setPort(services.config().port())
+        // Room for the largest bearer token we accept plus ordinary headers; larger gets 431.
+        .setMaxHeaderSize(maxToken + 8192)
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(Routes.routes(vertx, services))
+        .listen()
+        .onSuccess(server -> boundPort.set(server.actualPort()));
+  }
+}

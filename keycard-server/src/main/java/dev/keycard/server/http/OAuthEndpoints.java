@@ -1,0 +1,127 @@
+package dev.keycard.server.http;
+
+import dev.keycard.core.auth.AuthorizationServer;
+import dev.keycard.core.auth.ClientAuthentication;
+import dev.keycard.core.auth.GrantResult;
+import dev.keycard.core.auth.IntrospectionResult;
+import dev.keycard.core.auth.OAuthError;
+import dev.keycard.core.auth.RevocationResult;
+import dev.keycard.core.auth.TokenGrant;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * The form-encoded OAuth endpoints: token (RFC 6749 §3.2: refresh_token and client_credentials
+ * grants), revocation (RFC 7009) and introspection (RFC 7662).
+ */
+final class OAuthEndpoints {
+  private final Vertx vertx;
+  private final AuthorizationServer auth;
+
+  OAuthEndpoints(Vertx vertx, AuthorizationServer auth) {
+    this.vertx = vertx;
+    this.auth = auth;
+  }
+
+  /** {@code POST /oauth2/token}. */
+  void token(RoutingContext ctx) {
+    Optional<Request> request = read(ctx);
+    if (request.isEmpty()) {
+      return;
+    }
+    MultiMap form = request.get().form();
+    ClientAuthentication client = request.get().client();
+    String grantType = form.get("grant_type");
+    if (grantType == null || grantType.isEmpty()) {
+      Responses.oauthError(ctx, OAuthError.invalidRequest("grant_type is required"));
+      return;
+    }
+    String scope = form.get("scope");
+    switch (grantType) {
+      case "refresh_token" -> Blocking.run(vertx, ctx,
+          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, r, request.get()));
+      case "client_credentials" -> Blocking.run(vertx, ctx,
+          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, r, request.get()));
+      default -> Responses.oauthError(ctx, OAuthError.unsupportedGrantType());
+    }
+  }
+
+  /** {@code POST /oauth2/revoke}: 200 with an empty body whether or not the token was known (RFC 7009 §2.2). */
+  void revoke(RoutingContext ctx) {
+    read(ctx).ifPresent(request -> Blocking.run(vertx, ctx,
+        () -> auth.revoke(request.client(), request.form().get("token"), request.form().get("token_type_hint")),
+        result -> {
+          switch (result) {
+            case RevocationResult.Done d -> {
+              Responses.noStore(ctx);
+              ctx.response().setStatusCode(200).end();
+            }
+            case RevocationResult.Failed f -> answerError(ctx, f.error(), request);
+          }
+        }));
+  }
+
+  /** {@code POST /oauth2/introspect}. */
+  void introspect(RoutingContext ctx) {
+    read(ctx).ifPresent(request -> Blocking.run(vertx, ctx,
+        () -> auth.introspect(request.client(), request.form().get("token"), request.form().get("token_type_hint")),
+        result -> {
+          switch (result) {
+            case IntrospectionResult.Introspected i -> {
+              Responses.noStore(ctx);
+              Responses.json(ctx, 200, new JsonObject(i.response()));
+            }
+            case IntrospectionResult.Failed f -> answerError(ctx, f.error(), request);
+          }
+        }));
+  }
+
+  /** RFC 6749 §5.1, shared with {@code /auth/login}. */
+  static JsonObject tokenResponse(TokenGrant grant) {
+    JsonObject body = new JsonObject()
+        .put("access_token", grant.access().value())
+        .put("token_type", "Bearer")
+        .put("expires_in", grant.expiresInSeconds());
+    if (grant.refreshToken() != null) {
+      body.put("refresh_token", grant.refreshToken());
+    }
+    return body.put("scope", dev.keycard.core.token.Scopes.format(grant.scopes()));
+  }
+
+  private record Request(MultiMap form, ClientAuthentication client, boolean viaBasic) {}
+
+  private static Optional<Request> read(RoutingContext ctx) {
+    if (!Requests.requireMediaType(ctx, Requests.FORM)) {
+      return Optional.empty();
+    }
+    Optional<MultiMap> form = Requests.form(ctx);
+    if (form.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (ClientCredentials.read(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION), form.get())) {
+      case ClientCredentials.Malformed m -> {
+        Responses.oauthError(ctx, OAuthError.invalidRequest(m.description()));
+        yield Optional.empty();
+      }
+      case ClientCredentials.Presented p -> Optional.of(new Request(form.get(), p.authentication(), p.viaBasic()));
+    };
+  }
+
+  private static void answerGrant(RoutingContext ctx, GrantResult result, Request request) {
+    switch (result) {
+      case GrantResult.Granted g -> {
+        Responses.noStore(ctx);
+        Responses.json(ctx, 200, tokenResponse(g.grant()));
+      }
+      case GrantResult.Failed f -> answerError(ctx, f.error(), request);
+    }
+  }
+
+  private static void answerError(RoutingContext ctx, OAuthError error, Request request) {
+    Responses.oauthError(ctx, error);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.keycard.server.http;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reading request bodies strictly: the right media type, well-formed, each parameter at most once. */
+final class Requests {
+  static final String FORM = "application/x-www-form-urlencoded";
+
+  private Requests() {}
+
+  /** Whether the request's media type (parameters such as charset ignored) is {@code expected}; answers 415 if not. */
+  static boolean requireMediaType(RoutingContext ctx, String expected) {
+    String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String type = header == null ? "" : header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (type.equals(expected)) {
+      return true;
+    }
+    Responses.noStore(ctx);
+    Responses.error(ctx, 415, "invalid_request", "The Content-Type must be " + expected);
+    return false;
+  }
+
+  /** The body as a JSON object, or empty after answering 400. */
+  static Optional<JsonObject> jsonObject(RoutingContext ctx) {
+    try {
+      Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (parsed instanceof JsonObject o) {
+        return Optional.of(o);
+      }
+    } catch (DecodeException e) {
+      // The parser's message may quote the body (a password): never echoed, never logged.
+    }
+    Responses.invalidRequest(ctx, "The body must be a JSON object");
+    return Optional.empty();
+  }
+
+  /**
+   * The form parameters, or empty after answering 400 when one is repeated (RFC 6749 §3.1, §3.2:
+   * parameters must not be included more than once).
+   */
+  static Optional<MultiMap> form(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    for (String name : form.names()) {
+      List<String> values = form.getAll(name);
+      if (values.size() > 1) {
+        Responses.invalidRequest(ctx, "The parameter " + safeName(name) + " is repeated");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(form);
+  }
+
+  /** A parameter name fit to echo: our own names only, anything else is not repeated back. */
+  private static String safeName(String name) {
+    return name.matches("[a-z_]{1,32}") ? name : "(unknown)";
+  }
+}

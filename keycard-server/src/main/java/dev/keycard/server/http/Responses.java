@@ -1,0 +1,55 @@
+package dev.keycard.server.http;
+
+import dev.keycard.core.auth.OAuthError;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** How every answer is written: JSON bodies, and {@code no-store} on anything that may carry a token. */
+final class Responses {
+  static final String JSON = "application/json";
+
+  private Responses() {}
+
+  /**
+   * RFC 6749 §5.1 and RFC 6750 §5.3: responses with tokens (or about tokens) must not be cached,
+   * by the browser or anything in between.
+   */
+  static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache");
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+  }
+
+  /** An error body in the RFC 6749 §5.2 shape, used for every error keycard writes. */
+  static JsonObject error(String code, String description) {
+    JsonObject body = new JsonObject().put("error", code);
+    if (description != null) {
+      body.put("error_description", description);
+    }
+    return body;
+  }
+
+  static void error(RoutingContext ctx, int status, String code, String description) {
+    json(ctx, status, error(code, description));
+  }
+
+  /** An OAuth error; {@code invalid_client} gets the challenge RFC 6749 §5.2 requires with its 401. */
+  static void oauthError(RoutingContext ctx, OAuthError error) {
+    noStore(ctx);
+    if (error.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"" + Routes.REALM + "\"");
+    }
+    error(ctx, error.status(), error.error(), error.description());
+  }
+
+  static void invalidRequest(RoutingContext ctx, String description) {
+    noStore(ctx);
+    error(ctx, 400, "invalid_request", description);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.keycard.server.http;
+
+import dev.keycard.core.StoreUnavailableException;
+import dev.keycard.server.Services;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * keycard's HTTP API as a plain function from services to a router, so tests and the verticle build
+ * it the same way.
+ *
+ * <p>Every error is JSON; nothing from an exception reaches a body. A store outage is 503, never a
+ * credential error (spring-security #7826).
+ */
+public final class Routes {
+  /** The realm of every {@code WWW-Authenticate} challenge. */
+  public static final String REALM = "keycard";
+  /** Request bodies larger than this are refused with 413: no endpoint needs more. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+  private Routes() {}
+
+  public static Router routes(Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
+    var session = new SessionEndpoints(vertx, services.authorizationServer());
+    var discovery = new DiscoveryEndpoints(services.keys(), services.config());
+    var guard = new BearerGuard(vertx, services);
+
+    router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/.well-known/jwks.json").handler(discovery::jwks);
+    router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
+    router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
+
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+    router.post("/auth/login").handler(body).handler(session::login);
+    router.post("/auth/logout").handler(ctx -> guard.check(ctx, null, session::logout));
+    router.post("/oauth2/token").handler(body).handler(oauth::token);
+    router.post("/oauth2/revoke").handler(body).handler(oauth::revoke);
+    router.post("/oauth2/introspect").handler(body).handler(oauth::introspect);
+
+    router.route().failureHandler(Routes::failure);
+    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "No such resource"));
+    router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
+        "The method is not allowed for this resource"));
+    router.errorHandler(413, ctx -> Responses.error(ctx, 413, "invalid_request", "The request body is too large"));
+    router.errorHandler(415, ctx -> Responses.error(ctx, 415, "invalid_request", "Unsupported Content-Type"));
+    router.errorHandler(500, Routes::failure);
+    return router;
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure instanceof StoreUnavailableException) {
+      log.warn("store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(),
+          failure.getCause() == null ? "" : failure.getCause().getClass().getSimpleName());
+      Responses.noStore(ctx);
+      Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
+      return;
+    }
+    if (failure == null && status >= 400 && status < 500) {
+      Responses.noStore(ctx);
+      switch (status) {
+        case 404 -> Responses.error(ctx, 404, "not_found", "No such resource");
+        case 405 -> Responses.error(ctx, 405, "method_not_allowed", "The method is not allowed for this resource");
+        case 413 -> Responses.error(ctx, 413, "invalid_request", "The request body is too large");
+        case 415 -> Responses.error(ctx, 415, "invalid_request", "Unsupported Content-Type");
+        default -> Responses.error(ctx, status, "invalid_request", "The request is invalid");
+      }
+      return;
+    }
+    // Request path only: a query string could hold a token.
+    log.error("unexpected error on {} {}", ctx.request().method(), ctx.request().path(), failure);
+    Responses.noStore(ctx);
+    Responses.error(ctx, 500, "server_error", "An unexpected error occurred");
+  }
+}
