@@ -1,0 +1,83 @@
+package dev.keycard.server.cli;
+
+import dev.keycard.core.account.User;
+import dev.keycard.core.account.UserStore;
+import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.secret.Secrets;
+import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.store.JdbcUserStore;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code keycard demo}: {@code serve}, plus a {@code viewer} account whose random password is printed
+ * once with the commands to try it. There is no fixed demo password: a demo left running must not be
+ * an open door.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Serve, with a demo account 'viewer' (random password, printed once).", sortOptions = false)
+final class DemoCommand implements Callable<Integer> {
+  static final String DEMO_USER = "viewer";
+  static final Set<String> DEMO_SCOPES = Set.of("stream:view", "chat:write");
+
+  @ParentCommand
+  KeycardCommand parent;
+
+  @Mixin
+  ServerOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerConfig config = options.toConfig(parent.environment);
+    SecureRandom random = new SecureRandom();
+    PasswordHasher hasher = new PasswordHasher(random);
+    try (KeycardServer server = KeycardServer.start(config, InstantSource.system(), hasher)) {
+      printWelcome(spec.commandLine().getOut(), server, hasher, random);
+      ServeCommand.awaitShutdown(server);
+    }
+    return 0;
+  }
+
+  static void printWelcome(PrintWriter out, KeycardServer server, PasswordHasher hasher, SecureRandom random) {
+    UserStore users = new JdbcUserStore(server.database().dataSource());
+    String base = "http://" + hostForUrl(server.services().config().host()) + ":" + server.port();
+    if (users.find(DEMO_USER).isPresent()) {
+      out.println("The demo user '" + DEMO_USER + "' already exists in this data directory; its password was printed"
+          + " when it was created. Use a fresh --data-dir for a new one.");
+    } else {
+      String password = new Secrets(random).newToken("", 18);
+      users.add(new User(DEMO_USER, hasher.hash(password), DEMO_SCOPES, InstantSource.system().instant()));
+      out.println();
+      out.println("keycard demo is running on " + base);
+      out.println("Demo account (shown once): username " + DEMO_USER + "  password " + password);
+      out.println();
+      out.println("Log in:");
+      out.println("  curl -s -X POST " + base + "/auth/login -H 'Content-Type: application/json' \\");
+      out.println("       -d '{\"username\":\"" + DEMO_USER + "\",\"password\":\"" + password + "\"}'");
+      out.println("Call the API with the access_token from the answer:");
+      out.println("  curl -s " + base + "/api/v1/me -H \"Authorization: Bearer $ACCESS_TOKEN\"");
+      out.println("Refresh (rotates the refresh token):");
+      out.println("  curl -s -X POST " + base + "/oauth2/token -d grant_type=refresh_token -d \"refresh_token=$REFRESH_TOKEN\"");
+      out.println("Log out:");
+      out.println("  curl -s -X POST " + base + "/auth/logout -H \"Authorization: Bearer $ACCESS_TOKEN\"");
+      out.println();
+    }
+    out.flush();
+  }
+
+  private static String hostForUrl(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+  }
+}

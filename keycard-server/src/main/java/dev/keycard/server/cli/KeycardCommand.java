@@ -1,0 +1,70 @@
+package dev.keycard.server.cli;
+
+import dev.keycard.server.config.EnvironmentDefaults;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code keycard}: the command line. Exit codes: 0 success, 1 failure at run time, 2 bad usage or
+ * configuration (the message names the option).
+ */
+@Command(name = "keycard", mixinStandardHelpOptions = true, version = "keycard 0.1.0",
+    description = "Bearer tokens for a live-streaming API.",
+    subcommands = {ServeCommand.class, DemoCommand.class, UsersCommand.class, ClientsCommand.class,
+        KeysCommand.class},
+    footer = {"", "Every option can also be set with the environment variable KEYCARD_<OPTION_IN_UPPER_SNAKE>",
+        "(e.g. KEYCARD_REFRESH_IDLE_TTL) or in a --config properties file; flags win, then the environment,",
+        "then the file."})
+public final class KeycardCommand implements Runnable {
+  final InputStream stdin;
+  final Map<String, String> environment;
+
+  KeycardCommand(InputStream stdin, Map<String, String> environment) {
+    this.stdin = stdin;
+    this.environment = environment;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (serve, demo, users, clients, keys)");
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, System.in, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        System.getenv());
+    // serve and demo return only after shutdown; exit also for them so no stray thread keeps the JVM.
+    System.exit(code);
+  }
+
+  /** Runs one command line; tests call this with their own streams and environment. */
+  public static int execute(String[] args, InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    EnvironmentDefaults defaults;
+    try {
+      defaults = EnvironmentDefaults.from(args, env);
+    } catch (IllegalArgumentException e) {
+      err.println("keycard: " + e.getMessage());
+      return 2;
+    }
+    CommandLine cli = new CommandLine(new KeycardCommand(in, env));
+    cli.setOut(out).setErr(err).setDefaultValueProvider(defaults);
+    cli.setParameterExceptionHandler((ex, ignored) -> {
+      ex.getCommandLine().getErr().println("keycard: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help' for the options.");
+      return 2;
+    });
+    cli.setExecutionExceptionHandler((ex, command, parsed) -> {
+      if (ex instanceof IllegalArgumentException) {
+        command.getErr().println("keycard: " + ex.getMessage());
+        return 2;
+      }
+      command.getErr().println("keycard: " + ex.getClass().getSimpleName()
+          + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.keycard.server.cli;
+
+import dev.keycard.core.account.User;
+import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.token.Scopes;
+import dev.keycard.server.store.Database;
+import dev.keycard.server.store.JdbcUserStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code keycard users}: manage accounts. */
+@Command(name = "users", mixinStandardHelpOptions = true, description = "Manage user accounts.",
+    subcommands = UsersCommand.Add.class)
+final class UsersCommand {
+  @ParentCommand
+  KeycardCommand parent;
+
+  /**
+   * {@code keycard users add NAME --password-stdin --scope "..."}. The password comes from standard
+   * input only, never an argument: arguments end up in shell history and {@code ps} output.
+   */
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is read from stdin.")
+  static final class Add implements Callable<Integer> {
+    static final int MIN_PASSWORD = 8;
+
+    @ParentCommand
+    UsersCommand users;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The user name.")
+    String name;
+
+    @Option(names = "--password-stdin", required = true, description = "Read the password from standard input (first line).")
+    boolean passwordStdin;
+
+    @Option(names = "--scope", defaultValue = "", description = "Space-separated scopes the user's tokens may carry.")
+    String scope;
+
+    @Override
+    public Integer call() throws IOException {
+      if (name.isBlank() || name.length() > 128 || !name.strip().equals(name)) {
+        throw new IllegalArgumentException("NAME must be 1 to 128 characters without surrounding spaces");
+      }
+      if (!scope.isEmpty() && !Scopes.isValid(scope)) {
+        throw new IllegalArgumentException("--scope must be space-separated scope tokens (RFC 6749 §3.3)");
+      }
+      String password = new BufferedReader(new InputStreamReader(users.parent.stdin, StandardCharsets.UTF_8)).readLine();
+      if (password == null || password.length() < MIN_PASSWORD) {
+        throw new IllegalArgumentException("the password (first line of stdin) must have at least "
+            + MIN_PASSWORD + " characters");
+      }
+      String hash = new PasswordHasher(new SecureRandom()).hash(password);
+      try (Database db = Stores.open(common.dataDir)) {
+        new JdbcUserStore(db.dataSource()).add(new User(name, hash, Scopes.parse(scope), Instant.now()));
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException("the user '" + name + "' already exists");
+      }
+      spec.commandLine().getOut().println("user " + name + " added" + (scope.isEmpty() ? "" : " with scope \"" + scope + "\""));
+      return 0;
+    }
+  }
+}
