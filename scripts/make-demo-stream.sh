@@ -4,7 +4,10 @@
 # (dev.keycard.core.hls.LivePlaylistWindow), plus segments.txt (file name + exact duration).
 #
 # Every segment starts with an IDR frame and carries its own PAT/PMT, so each one decodes alone and the
-# loop back to segment 0 (announced by EXT-X-DISCONTINUITY) is seamless for a player.
+# loop back to segment 0 (announced by EXT-X-DISCONTINUITY) is seamless for a player. Segment 0 also sets
+# the MPEG-TS discontinuity_indicator on the first packet of every PID (mpegts_flags=initial_discontinuity):
+# continuity counters run on across segments 0..N-1 but jump when the loop restarts, and without the flag
+# a demuxer that keeps its state across segments (ffmpeg's hls demuxer) drops the last frame of the loop.
 #
 # Usage: scripts/make-demo-stream.sh [output-dir]     (needs ffmpeg + ffprobe; Debian: apt-get install ffmpeg)
 set -euo pipefail
@@ -40,6 +43,7 @@ ffmpeg -hide_banner -loglevel error -y \
   -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
   -f hls -hls_time ${SEGMENT_SECONDS} -hls_list_size 0 -hls_playlist_type vod \
   -hls_flags independent_segments -hls_segment_type mpegts \
+  -hls_ts_options mpegts_flags=+initial_discontinuity \
   -hls_segment_filename "$WORK/demo-%d.ts" \
   "$WORK/encoder.m3u8"
 
@@ -56,11 +60,23 @@ rm -f "$OUT"/demo-*.ts "$OUT/segments.txt"
     [ "$first" = "1" ] || { echo "segment $f does not start with a keyframe" >&2; exit 1; }
     # EXTINF is the video duration (frames x frame period): the container duration also counts the
     # AAC frames that straddle the boundary and would make the playlist drift.
-    duration="$(ffprobe -v error -select_streams v:0 -show_entries stream=duration -of default=noprint_wrappers=1:nokey=1 "$WORK/$f" | head -n 1)"
+    duration="$(ffprobe -v error -select_streams v:0 -show_entries stream=duration -of default=noprint_wrappers=1:nokey=1 "$WORK/$f" | awk 'NR == 1')"
     cp "$WORK/$f" "$OUT/$f"
     printf '%s %s\n' "$f" "$duration"
   done
 } > "$OUT/segments.txt"
+
+# Play two loops through an HLS demuxer, as a player does: the loop boundary must decode without error.
+{
+  printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%s\n#EXT-X-MEDIA-SEQUENCE:0\n' "$SEGMENT_SECONDS"
+  for loop in 0 1; do
+    [ "$loop" = 1 ] && echo '#EXT-X-DISCONTINUITY'
+    for ((i = 0; i < SEGMENTS; i++)); do printf '#EXTINF:%s,\n%s\n' "$SEGMENT_SECONDS" "$OUT/demo-$i.ts"; done
+  done
+  echo '#EXT-X-ENDLIST'
+} > "$WORK/two-loops.m3u8"
+ffmpeg -hide_banner -loglevel fatal -xerror -protocol_whitelist file -i "$WORK/two-loops.m3u8" -f null - \
+  || { echo "the loop does not decode across its discontinuity" >&2; exit 1; }
 
 cat "$OUT/segments.txt"
 du -ch "$OUT"/demo-*.ts | tail -1
