@@ -22,7 +22,9 @@ public sealed interface PlaylistRewrite {
       implements PlaylistRewrite {}
 
   /**
-   * @param line the 1-based line where the rewriter stopped, for logs (the line itself is not echoed)
+   * @param line the 1-based line where the rewriter stopped, for logs (the line itself is not echoed);
+   *             0 when the refusal concerns the whole request ({@code TOO_LARGE},
+   *             {@code INVALID_PLAYLIST_PATH})
    */
   record Refused(PlaylistRefusal reason, int line) implements PlaylistRewrite {}
 }

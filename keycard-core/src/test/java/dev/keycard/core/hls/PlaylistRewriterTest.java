@@ -13,6 +13,7 @@ import dev.keycard.core.hls.PlaylistRewrite.Refused;
 import dev.keycard.core.hls.PlaylistRewrite.Rewritten;
 import dev.keycard.core.hls.PlaylistUris.RecordingSigner;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,16 @@ class PlaylistRewriterTest {
 
       assertEveryUriSigned(text);
       assertThat(uris(text)).hasSameSizeAs(uris(playlist));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"live-sliding-window.m3u8", "vod-endlist.m3u8", "multivariant.m3u8",
+        "fmp4-encrypted.m3u8", "ll-hls.m3u8", "ll-hls-delta.m3u8"})
+    void oracleSeesTheUnsignedUrisOfTheOriginal(String name) {
+      String playlist = resource(name);
+
+      assertThat(uris(playlist)).isNotEmpty();
+      assertThatThrownBy(() -> assertEveryUriSigned(playlist)).isInstanceOf(AssertionError.class);
     }
 
     @ParameterizedTest
@@ -245,7 +256,7 @@ class PlaylistRewriterTest {
 
       PlaylistRewrite result = rewriter.rewrite(playlist, PLAYLIST_PATH, signer);
 
-      assertThat(result).isEqualTo(new Rewritten(playlist, java.util.Optional.of(Duration.ofSeconds(2)), false));
+      assertThat(result).isEqualTo(new Rewritten(playlist, Optional.of(Duration.ofSeconds(2)), false));
       assertThat(signer.paths).isEmpty();
     }
 
