@@ -13,7 +13,7 @@ public enum PlaylistRefusal {
   ENCODED_DOT_OR_SLASH("A URI hides a dot, slash, backslash or NUL behind percent-encoding"),
   ESCAPES_ROOT("A URI climbs above the root with '..'"),
   FOREIGN_URL("A URI points at another origin"),
-  UNSUPPORTED_SCHEME("A URI uses a scheme other than http or https outside a key tag"),
+  UNSUPPORTED_SCHEME("A URI uses a scheme that is neither http(s) nor an allowed key system"),
   VARIABLE_SUBSTITUTION("A URI uses EXT-X-DEFINE variable substitution, which the rewriter does not expand"),
   UNKNOWN_URI_TAG("A tag the rewriter does not know carries a URI attribute");
 

@@ -35,9 +35,10 @@ import java.util.Optional;
  *
  * <p><b>Absolute URLs.</b> An {@code http(s)} URL, or a {@code //host/...} reference, whose origin was
  * declared with {@link Builder#sameOrigin} is treated as its path and signed. Any other is handled by the
- * {@link ForeignUrlPolicy} (default: refuse the playlist). Other schemes are kept verbatim inside
- * {@code EXT-X-KEY} and {@code EXT-X-SESSION-KEY}, where they name a key system rather than something
- * our edge serves ({@code skd://} for FairPlay, {@code data:} PSSH for Widevine), and refused elsewhere.
+ * {@link ForeignUrlPolicy} (default: refuse the playlist). Inside {@code EXT-X-KEY} and
+ * {@code EXT-X-SESSION-KEY}, the key-system schemes ({@code skd:} for FairPlay, {@code data:} PSSH for
+ * Widevine and PlayReady, more with {@link Builder#keySystemScheme}) are kept verbatim: they name a key
+ * system, not something our edge serves. Any other scheme is refused.
  *
  * <p><b>Queries and fragments.</b> The signer sees the resolved path only, and the original query
  * string and fragment are dropped. Our edge serves media by path, a query it did not sign must not
@@ -81,11 +82,14 @@ public final class PlaylistRewriter {
   private final String[] sameOrigins;
   /** Lower-case {@code //authority} of each origin we serve, for {@code //host/...} references. */
   private final String[] sameAuthorities;
+  /** Schemes kept verbatim in key tags: they name a key system, not a resource of our edge. */
+  private final String[] keySystemSchemes;
 
   private PlaylistRewriter(Builder builder) {
     this.maxLength = builder.maxLength;
     this.foreignUrls = builder.foreignUrls;
     this.sameOrigins = builder.sameOrigins.toArray(String[]::new);
+    this.keySystemSchemes = builder.keySystemSchemes.toArray(String[]::new);
     this.sameAuthorities = new String[sameOrigins.length];
     for (int i = 0; i < sameOrigins.length; i++) {
       sameAuthorities[i] = sameOrigins[i].substring(sameOrigins[i].indexOf("//"));
@@ -232,7 +236,8 @@ public final class PlaylistRewriter {
         }
       } else if (nameIs(nameFrom, nameEnd, "EXT-X-ENDLIST")) {
         endList = true;
-      } else if (!nameIs(nameFrom, nameEnd, "EXTINF") && containsUriAttribute(valueFrom, to)) {
+      } else if (!nameIs(nameFrom, nameEnd, "EXTINF") && containsUriAttribute(nameFrom, to)) {
+        // The whole line is scanned: a tag that lost its ':' still looks like a URI carrier to some.
         return PlaylistRefusal.UNKNOWN_URI_TAG;
       }
       out.append(text, from, to);
@@ -258,6 +263,9 @@ public final class PlaylistRewriter {
         while (nameEnd > nameFrom && isBlank(text.charAt(nameEnd - 1))) {
           nameEnd--;
         }
+        if (!isAttributeName(nameFrom, nameEnd)) {
+          return PlaylistRefusal.MALFORMED_TAG;
+        }
         boolean isUri = uriTag.isUriAttribute(text, nameFrom, nameEnd);
         i++;
         if (i < to && text.charAt(i) == '"') {
@@ -279,6 +287,10 @@ public final class PlaylistRewriter {
             return PlaylistRefusal.MALFORMED_URI;
           }
           while (i < to && text.charAt(i) != ',') {
+            if (text.charAt(i) == '"') {
+              // Not an enumerated-string: a quoted URI hiding here could be read by a looser parser.
+              return PlaylistRefusal.MALFORMED_TAG;
+            }
             i++;
           }
         }
@@ -291,6 +303,20 @@ public final class PlaylistRewriter {
       }
       out.append(text, copied, to);
       return null;
+    }
+
+    /** RFC 8216 §4.2: {@code [A-Z0-9-]}, here in either case since names are matched case-insensitively. */
+    private boolean isAttributeName(int from, int to) {
+      if (from == to) {
+        return false;
+      }
+      for (int i = from; i < to; i++) {
+        char c = text.charAt(i);
+        if (!isAlpha(c) && !isDigit(c) && c != '-') {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Appends the signed form of the URI reference {@code text[from, to)}. */
@@ -315,7 +341,7 @@ public final class PlaylistRewriter {
           }
           return appendNetworkReference(from, schemeEnd + 1, to, sameOrigins);
         }
-        if (keySystem) {
+        if (keySystem && isKeySystemScheme(from, schemeEnd)) {
           out.append(text, from, to);
           return null;
         }
@@ -449,6 +475,15 @@ public final class PlaylistRewriter {
       int length = schemeEnd - from;
       return (length == 4 && text.regionMatches(true, from, "http", 0, 4))
           || (length == 5 && text.regionMatches(true, from, "https", 0, 5));
+    }
+
+    private boolean isKeySystemScheme(int from, int schemeEnd) {
+      for (String scheme : keySystemSchemes) {
+        if (scheme.length() == schemeEnd - from && text.regionMatches(true, from, scheme, 0, scheme.length())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private UriTag uriTag(int nameFrom, int nameEnd) {
@@ -595,8 +630,24 @@ public final class PlaylistRewriter {
     private int maxLength = DEFAULT_MAX_LENGTH;
     private ForeignUrlPolicy foreignUrls = ForeignUrlPolicy.REFUSE;
     private final List<String> sameOrigins = new ArrayList<>();
+    private final List<String> keySystemSchemes = new ArrayList<>(List.of("skd", "data"));
 
     private Builder() {}
+
+    /**
+     * Adds a URI scheme that {@code EXT-X-KEY} and {@code EXT-X-SESSION-KEY} may use to name a key
+     * system; it is kept verbatim. {@code skd} (FairPlay) and {@code data} (Widevine and PlayReady
+     * PSSH boxes) are allowed by default; any other scheme in a key tag is refused.
+     */
+    public Builder keySystemScheme(String scheme) {
+      Objects.requireNonNull(scheme, "scheme");
+      if (!scheme.matches("[A-Za-z][A-Za-z0-9+.-]*") || scheme.equalsIgnoreCase("http")
+          || scheme.equalsIgnoreCase("https")) {
+        throw new IllegalArgumentException("a key system scheme is an RFC 3986 scheme other than http(s)");
+      }
+      keySystemSchemes.add(scheme.toLowerCase(Locale.ROOT));
+      return this;
+    }
 
     /** Playlists longer than this many chars are refused as {@link PlaylistRefusal#TOO_LARGE}. */
     public Builder maxLength(int chars) {

@@ -286,6 +286,15 @@ class PlaylistRewriterTest {
       assertThat(refused(mediaPlaylistWith(uri)).reason()).isEqualTo(PlaylistRefusal.UNSUPPORTED_SCHEME);
     }
 
+    @Test
+    void refusesUnknownKeySystemSchemesUnlessAllowed() {
+      String playlist = "#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"clearkey://k1\",KEYFORMAT=\"x\"\n";
+
+      assertThat(refused(playlist).reason()).isEqualTo(PlaylistRefusal.UNSUPPORTED_SCHEME);
+      assertThat(PlaylistRewriter.builder().keySystemScheme("ClearKey").build().rewrite(playlist, PLAYLIST_PATH, signer))
+          .isInstanceOf(Rewritten.class);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"%2e%2e/%2e%2e/%2e%2e/etc/passwd", "..%2Fsecret.ts", "a%5c..%5cb.ts", "seg.ts%00.m3u8"})
     void refusesPercentEncodedTraversal(String uri) {

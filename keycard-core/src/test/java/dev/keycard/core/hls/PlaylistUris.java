@@ -60,7 +60,8 @@ final class PlaylistUris {
         found.add(trimmed);
         continue;
       }
-      if (trimmed.startsWith("#EXT")) {
+      if (trimmed.startsWith("#EXT") && !trimmed.startsWith("#EXTINF:")) {
+        // An EXTINF title is free text (RFC 8216 §4.3.2.1), never a URI.
         Matcher m = URI_ATTRIBUTE.matcher(trimmed);
         while (m.find()) {
           found.add(m.group(2));
@@ -79,7 +80,7 @@ final class PlaylistUris {
       String trimmed = content.strip();
       if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
         content = content.replace(trimmed, "<URI>");
-      } else if (trimmed.startsWith("#EXT")) {
+      } else if (trimmed.startsWith("#EXT") && !trimmed.startsWith("#EXTINF:")) {
         content = URI_ATTRIBUTE.matcher(content).replaceAll("$1=\"<URI>\"");
       }
       out.append(content).append(line.group(2));
