@@ -3,6 +3,8 @@ package dev.keycard.core.hls;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +19,8 @@ import java.util.Objects;
  * position, so a cache never confuses two loops, and {@link #lookup} maps the name back to the file.
  *
  * <p>Each loop after the first starts with {@code EXT-X-DISCONTINUITY} (timestamps restart with the
- * file). {@code EXT-X-MEDIA-SEQUENCE} is the number of the first listed segment and
+ * file). {@code EXT-X-PROGRAM-DATE-TIME} gives the wall-clock start of the first listed segment and of
+ * the segment after each discontinuity, so the last listed segment ends at the present instant. {@code EXT-X-MEDIA-SEQUENCE} is the number of the first listed segment and
  * {@code EXT-X-DISCONTINUITY-SEQUENCE} counts the discontinuity tags that have left the window, so a
  * segment keeps the same media and discontinuity sequence numbers in every playlist that lists it
  * (RFC 8216 §6.2.2). There is never an {@code EXT-X-ENDLIST}.
@@ -31,6 +34,8 @@ public final class LivePlaylistWindow {
   private static final String SUFFIX = ".ts";
   /** Floating-point EXTINF durations need protocol version 3 (RFC 8216 §7). */
   private static final int VERSION = 3;
+  private static final DateTimeFormatter PROGRAM_DATE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final SegmentFile[] files;
   /** {@code offsets[i]}: nanoseconds from the start of a loop to the start of file {@code i}; {@code offsets[N]} is the loop length. */
@@ -39,6 +44,8 @@ public final class LivePlaylistWindow {
   private final int windowSize;
   private final long prerollNanos;
   private final Instant start;
+  /** The wall-clock start of segment 0: the stream pretends to have begun a window before {@code start}. */
+  private final Instant epoch;
   private final InstantSource clock;
   private final int targetDurationSeconds;
 
@@ -68,6 +75,7 @@ public final class LivePlaylistWindow {
           + " segments can be shorter than three target durations (RFC 8216 section 6.2.2)");
     }
     this.prerollNanos = startOf(windowSize);
+    this.epoch = start.minusNanos(prerollNanos);
   }
 
   public static Builder builder() {
@@ -88,8 +96,14 @@ public final class LivePlaylistWindow {
         .append("\n#EXT-X-INDEPENDENT-SEGMENTS\n");
     for (long m = first; m < produced; m++) {
       int file = (int) (m % n);
-      if (file == 0 && m > 0) {
+      boolean discontinuity = file == 0 && m > 0;
+      if (discontinuity) {
         out.append("#EXT-X-DISCONTINUITY\n");
+      }
+      if (discontinuity || m == first) {
+        // RFC 8216 §4.3.2.6: the date of the first sample of the segment, in ISO 8601 with millis.
+        out.append("#EXT-X-PROGRAM-DATE-TIME:")
+            .append(PROGRAM_DATE_TIME.format(epoch.plusNanos(startOf(m)))).append('\n');
       }
       out.append(extinf[file]).append(PREFIX).append(m).append(SUFFIX).append('\n');
     }

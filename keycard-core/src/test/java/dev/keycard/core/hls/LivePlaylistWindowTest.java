@@ -38,13 +38,14 @@ class LivePlaylistWindowTest {
   }
 
   /** One media segment as a player sees it (RFC 8216 §6.3.1 and §6.3.2 numbering). */
-  private record Entry(long mediaSequence, long discontinuitySequence, String uri, String extinf) {}
+  private record Entry(long mediaSequence, long discontinuitySequence, String uri, String extinf, Instant date) {}
 
   private static List<Entry> entries(String playlist) {
     List<Entry> entries = new ArrayList<>();
     long sequence = -1;
     long discontinuity = -1;
     String extinf = null;
+    Instant date = null;
     for (String line : playlist.split("\n")) {
       if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
         sequence = Long.parseLong(line.substring(22));
@@ -52,10 +53,15 @@ class LivePlaylistWindowTest {
         discontinuity = Long.parseLong(line.substring(30));
       } else if (line.equals("#EXT-X-DISCONTINUITY")) {
         discontinuity++;
+      } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+        date = Instant.parse(line.substring(25));
       } else if (line.startsWith("#EXTINF:")) {
         extinf = line;
       } else if (!line.startsWith("#")) {
-        entries.add(new Entry(sequence++, discontinuity, line, extinf));
+        entries.add(new Entry(sequence++, discontinuity, line, extinf, date));
+        // RFC 8216 §4.3.2.6: later segments are dated by adding durations.
+        double seconds = Double.parseDouble(extinf.substring(8, extinf.length() - 1));
+        date = date.plusNanos(Math.round(seconds * 1e9));
       }
     }
     return entries;
@@ -74,6 +80,7 @@ class LivePlaylistWindowTest {
         #EXT-X-MEDIA-SEQUENCE:0
         #EXT-X-DISCONTINUITY-SEQUENCE:0
         #EXT-X-INDEPENDENT-SEGMENTS
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-29T03:59:54.000Z
         #EXTINF:2.000,
         seg-0.ts
         #EXTINF:2.000,
@@ -103,11 +110,13 @@ class LivePlaylistWindowTest {
         #EXT-X-MEDIA-SEQUENCE:2
         #EXT-X-DISCONTINUITY-SEQUENCE:0
         #EXT-X-INDEPENDENT-SEGMENTS
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-29T03:59:58.000Z
         #EXTINF:2.000,
         seg-2.ts
         #EXTINF:2.000,
         seg-3.ts
         #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-29T04:00:02.000Z
         #EXTINF:2.000,
         seg-4.ts
         """);
@@ -123,7 +132,8 @@ class LivePlaylistWindowTest {
     String loopStartGone = window.playlist();
 
     assertThat(firstIsLoopStart).contains("#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:0\n")
-        .contains("#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-DISCONTINUITY\n#EXTINF:2.000,\nseg-4.ts\n");
+        .contains("#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2026-11-29T04:00:02.000Z\n"
+            + "#EXTINF:2.000,\nseg-4.ts\n");
     assertThat(loopStartGone).contains("#EXT-X-MEDIA-SEQUENCE:5\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
         .doesNotContain("#EXT-X-DISCONTINUITY\n");
     assertThat(entries(firstIsLoopStart).get(0).discontinuitySequence()).isEqualTo(1);
@@ -159,6 +169,10 @@ class LivePlaylistWindowTest {
       assertThat(entries).hasSize(6);
       assertThat(entries.get(0).mediaSequence()).isGreaterThanOrEqualTo(previousFirst);
       previousFirst = entries.get(0).mediaSequence();
+      Entry last = entries.get(entries.size() - 1);
+      Duration lastDuration = Duration.ofNanos(Math.round(
+          Double.parseDouble(last.extinf().substring(8, last.extinf().length() - 1)) * 1e9));
+      assertThat(last.date().plus(lastDuration)).isBeforeOrEqualTo(clock.instant());
       for (Entry entry : entries) {
         assertThat(seen.putIfAbsent(entry.mediaSequence(), entry)).isIn(null, entry);
         assertThat(window.lookup(entry.uri())).isInstanceOf(SegmentLookup.Found.class);

@@ -199,7 +199,7 @@ class PlaylistRewriterTest {
     }
 
     @Test
-    void refusesASegmentThatClimbsAboveTheRoot() {
+    void refusesPathTraversalAboveTheRoot() {
       Refused refusal = refused(resource("escapes-root.m3u8"));
 
       assertThat(refusal.reason()).isEqualTo(PlaylistRefusal.ESCAPES_ROOT);
