@@ -34,6 +34,7 @@ public final class LivePlaylistWindow {
   private static final String SUFFIX = ".ts";
   /** Floating-point EXTINF durations need protocol version 3 (RFC 8216 §7). */
   private static final int VERSION = 3;
+  private static final SegmentLookup.Unknown UNKNOWN = new SegmentLookup.Unknown();
   private static final DateTimeFormatter PROGRAM_DATE_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -118,7 +119,7 @@ public final class LivePlaylistWindow {
   public SegmentLookup lookup(String segmentName) {
     long sequence = sequenceOf(segmentName);
     if (sequence < 0) {
-      return new SegmentLookup.Unknown();
+      return UNKNOWN;
     }
     if (sequence >= producedAt(clock.instant())) {
       return new SegmentLookup.NotYetAvailable(sequence);
