@@ -1,0 +1,330 @@
+package dev.keycard.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.keycard.core.key.KeyRing;
+import dev.keycard.core.key.KeySource;
+import dev.keycard.core.key.SigningAlgorithm;
+import dev.keycard.core.revocation.Denylist;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The resource server's strict checklist for JWT access tokens (RFC 9068 §4), in this order, each
+ * failure with its own {@link Rejection}: size before parsing; structure (three strict base64url
+ * parts); {@code typ} is {@code at+jwt}; no {@code jku}/{@code x5u}/{@code jwk}/{@code x5c}/{@code crit}
+ * header (keys come only from our own ring); algorithm one of ours; {@code kid} known; algorithm the one
+ * pinned to that key (so an RSA public key can never serve as an HMAC secret); signature; {@code exp}
+ * and {@code nbf} with clock skew; {@code iss} exact; {@code aud} contains ours; required claims
+ * present; neither {@code jti} nor {@code sid} revoked.
+ *
+ * <p>Nimbus does the signature check; the rest is done here rather than by Nimbus's
+ * {@code DefaultJWTProcessor} so that every failure has a precise reason without exceptions on the
+ * hot path, and so that parsed headers, which repeat for every token of a key, are cached.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8725">RFC 8725, JWT Best Current Practices</a>
+ */
+public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
+  /** Distinct header segments remembered; real traffic has one per key, attackers get no more room than this. */
+  private static final int MAX_CACHED_HEADERS = 64;
+  private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
+
+  private final String issuer;
+  private final String audience;
+  private final KeySource keys;
+  private final Denylist denylist;
+  private final InstantSource clock;
+  private final long skewMillis;
+  private final int maxTokenLength;
+  private final ConcurrentHashMap<String, HeaderCheck> headers = new ConcurrentHashMap<>();
+
+  private JwtAccessTokenVerifier(Builder b) {
+    this.issuer = b.issuer;
+    this.audience = b.audience;
+    this.keys = b.keys;
+    this.denylist = b.denylist;
+    this.clock = b.clock;
+    this.skewMillis = b.clockSkew.toMillis();
+    this.maxTokenLength = b.maxTokenLength;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Verification verify(String token) {
+    if (token == null || token.isEmpty()) {
+      return Rejection.MALFORMED.asVerification();
+    }
+    if (token.length() > maxTokenLength) {
+      return Rejection.TOO_LARGE.asVerification();
+    }
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot1 <= 0 || dot2 < 0 || dot2 == dot1 + 1 || dot2 == token.length() - 1
+        || token.indexOf('.', dot2 + 1) >= 0 || token.indexOf('=') >= 0
+        || !isBase64Url(token, dot2 + 1, token.length())) {
+      return Rejection.MALFORMED.asVerification();
+    }
+
+    HeaderCheck header = header(token.substring(0, dot1));
+    if (header.rejection != null) {
+      return header.rejection.asVerification();
+    }
+    KeyRing.VerificationKey key = keys.current().verificationKey(header.kid);
+    if (key == null) {
+      return Rejection.UNKNOWN_KEY.asVerification();
+    }
+    if (key.algorithm() != header.algorithm) {
+      return Rejection.ALGORITHM_NOT_ALLOWED.asVerification();
+    }
+    boolean signed;
+    try {
+      byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+      signed = key.verifier().verify(header.jws, signingInput, new Base64URL(token.substring(dot2 + 1)));
+    } catch (JOSEException | RuntimeException e) {
+      signed = false;
+    }
+    if (!signed) {
+      return Rejection.BAD_SIGNATURE.asVerification();
+    }
+
+    Map<String, Object> claims;
+    try {
+      byte[] payload = B64URL.decode(token.substring(dot1 + 1, dot2));
+      claims = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | ParseException e) {
+      return Rejection.MALFORMED.asVerification();
+    }
+    return checkClaims(claims);
+  }
+
+  private Verification checkClaims(Map<String, Object> claims) {
+    Object exp = claims.get("exp");
+    Object nbf = claims.get("nbf");
+    Object iat = claims.get("iat");
+    Object iss = claims.get("iss");
+    Object aud = claims.get("aud");
+    Object sub = claims.get("sub");
+    Object jti = claims.get("jti");
+    Object clientId = claims.get("client_id");
+    Object scope = claims.get("scope");
+    Object sid = claims.get("sid");
+    if (!isNumberOrNull(exp) || !isNumberOrNull(nbf) || !isNumberOrNull(iat) || !isStringOrNull(iss)
+        || !isStringOrNull(sub) || !isStringOrNull(jti) || !isStringOrNull(clientId)
+        || !isStringOrNull(scope) || !isStringOrNull(sid) || !(aud == null || aud instanceof String || aud instanceof List)) {
+      return Rejection.MALFORMED.asVerification();
+    }
+    if (exp == null) {
+      return Rejection.MISSING_CLAIM.asVerification();
+    }
+    long now = clock.millis();
+    long expMillis = seconds(exp) * 1000;
+    if (now >= expMillis + skewMillis) {
+      return Rejection.EXPIRED.asVerification();
+    }
+    long nbfMillis = nbf == null ? Long.MIN_VALUE : seconds(nbf) * 1000;
+    if (nbf != null && now + skewMillis < nbfMillis) {
+      return Rejection.NOT_YET_VALID.asVerification();
+    }
+    if (iss == null) {
+      return Rejection.MISSING_CLAIM.asVerification();
+    }
+    if (!issuer.equals(iss)) {
+      return Rejection.WRONG_ISSUER.asVerification();
+    }
+    List<String> audiences;
+    if (aud == null) {
+      return Rejection.MISSING_CLAIM.asVerification();
+    } else if (aud instanceof String a) {
+      audiences = List.of(a);
+    } else {
+      for (Object a : (List<?>) aud) {
+        if (!(a instanceof String)) {
+          return Rejection.MALFORMED.asVerification();
+        }
+      }
+      @SuppressWarnings("unchecked")
+      List<String> list = (List<String>) aud;
+      audiences = list;
+    }
+    if (!audiences.contains(audience)) {
+      return Rejection.WRONG_AUDIENCE.asVerification();
+    }
+    if (sub == null || iat == null || jti == null || clientId == null) {
+      return Rejection.MISSING_CLAIM.asVerification();
+    }
+    if (denylist.isRevoked((String) jti) || (sid != null && denylist.isRevoked((String) sid))) {
+      return Rejection.REVOKED.asVerification();
+    }
+    Instant issuedAt = Instant.ofEpochSecond(seconds(iat));
+    return new Verification.Verified(new AccessToken(
+        (String) sub, Scopes.parse((String) scope), (String) clientId, (String) iss, audiences,
+        (String) jti, (String) sid, issuedAt,
+        nbf == null ? issuedAt : Instant.ofEpochMilli(nbfMillis), Instant.ofEpochMilli(expMillis)));
+  }
+
+  private HeaderCheck header(String segment) {
+    HeaderCheck cached = headers.get(segment);
+    if (cached != null) {
+      return cached;
+    }
+    HeaderCheck parsed = HeaderCheck.parse(segment);
+    // Only well-formed headers are worth remembering; anything else would let garbage fill the map.
+    if (parsed.rejection == null && headers.size() < MAX_CACHED_HEADERS) {
+      headers.putIfAbsent(segment, parsed);
+    }
+    return parsed;
+  }
+
+  private static boolean isBase64Url(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isNumberOrNull(Object o) {
+    return o == null || o instanceof Number;
+  }
+
+  private static boolean isStringOrNull(Object o) {
+    return o == null || o instanceof String;
+  }
+
+  private static long seconds(Object numericDate) {
+    return ((Number) numericDate).longValue();
+  }
+
+  /** A header segment's verdict: a rejection, or the parsed header with its kid and algorithm. */
+  private record HeaderCheck(Rejection rejection, JWSHeader jws, String kid, SigningAlgorithm algorithm) {
+    private static final HeaderCheck MALFORMED = new HeaderCheck(Rejection.MALFORMED, null, null, null);
+
+    static HeaderCheck rejected(Rejection r) {
+      return new HeaderCheck(r, null, null, null);
+    }
+
+    static HeaderCheck parse(String segment) {
+      Map<String, Object> json;
+      try {
+        json = JSONObjectUtils.parse(new String(B64URL.decode(segment), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException | ParseException e) {
+        return MALFORMED;
+      }
+      if (!(json.get("typ") instanceof String typ)
+          || !(typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"))) {
+        return rejected(Rejection.WRONG_TYPE);
+      }
+      for (String forbidden : List.of("jku", "jwk", "x5u", "x5c", "crit", "b64")) {
+        if (json.containsKey(forbidden)) {
+          return rejected(Rejection.UNTRUSTED_HEADER);
+        }
+      }
+      SigningAlgorithm algorithm = null;
+      if (json.get("alg") instanceof String alg) {
+        for (SigningAlgorithm a : SigningAlgorithm.values()) {
+          if (a.jws().getName().equals(alg)) {
+            algorithm = a;
+          }
+        }
+      }
+      if (algorithm == null) {
+        return rejected(Rejection.ALGORITHM_NOT_ALLOWED);
+      }
+      if (!(json.get("kid") instanceof String kid) || kid.isEmpty()) {
+        return rejected(Rejection.UNKNOWN_KEY);
+      }
+      try {
+        return new HeaderCheck(null, JWSHeader.parse(json, new Base64URL(segment)), kid, algorithm);
+      } catch (ParseException e) {
+        return MALFORMED;
+      }
+    }
+  }
+
+  /** Builds a verifier; {@link #build()} fails fast on anything missing. */
+  public static final class Builder {
+    private String issuer;
+    private String audience;
+    private KeySource keys;
+    private Denylist denylist;
+    private InstantSource clock = InstantSource.system();
+    private Duration clockSkew = Duration.ofSeconds(30);
+    private int maxTokenLength = 8192;
+
+    private Builder() {}
+
+    /** The exact {@code iss} expected. */
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
+    }
+
+    /** This resource server's identifier, which {@code aud} must contain. */
+    public Builder audience(String audience) {
+      this.audience = audience;
+      return this;
+    }
+
+    public Builder keys(KeySource keys) {
+      this.keys = keys;
+      return this;
+    }
+
+    public Builder denylist(Denylist denylist) {
+      this.denylist = denylist;
+      return this;
+    }
+
+    public Builder clock(InstantSource clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Tolerance for clocks that disagree, applied to {@code exp} and {@code nbf}; at most 5 minutes. */
+    public Builder clockSkew(Duration clockSkew) {
+      this.clockSkew = clockSkew;
+      return this;
+    }
+
+    /** Tokens longer than this (in characters) are refused before any parsing. */
+    public Builder maxTokenLength(int maxTokenLength) {
+      this.maxTokenLength = maxTokenLength;
+      return this;
+    }
+
+    public JwtAccessTokenVerifier build() {
+      if (issuer == null || issuer.isBlank()) {
+        throw new IllegalArgumentException("issuer is required");
+      }
+      if (audience == null || audience.isBlank()) {
+        throw new IllegalArgumentException("audience is required");
+      }
+      Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(denylist, "denylist");
+      Objects.requireNonNull(clock, "clock");
+      if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes");
+      }
+      if (maxTokenLength < 256 || maxTokenLength > 65536) {
+        throw new IllegalArgumentException("max token length must be between 256 and 65536");
+      }
+      return new JwtAccessTokenVerifier(this);
+    }
+  }
+}
