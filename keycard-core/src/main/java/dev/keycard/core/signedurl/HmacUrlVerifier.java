@@ -48,7 +48,7 @@ public final class HmacUrlVerifier implements SignedUrlVerifier {
       return UrlRejection.MALFORMED.asCheck();
     }
     long exp = UrlAlphabet.parseEpochSeconds(v[EXP]);
-    if (exp <= 0 || (v[SID] != null && !UrlAlphabet.isSessionId(v[SID]))) {
+    if (exp <= 0 || !UrlSigningKey.validKeyId(v[KID]) || (v[SID] != null && !UrlAlphabet.isSessionId(v[SID]))) {
       return UrlRejection.MALFORMED.asCheck();
     }
     String ip = null;
