@@ -168,7 +168,7 @@ class NginxSecureLinkTest {
     }
 
     @AfterAll
-    void stopNginx() throws InterruptedException {
+    void stopNginx() {
       if (nginx != null) {
         nginx.close();
       }
