@@ -14,7 +14,7 @@ import java.util.Objects;
  * Accepts CloudFront signed URLs and cookies at keycard's own edge, so a deployment can move
  * between CloudFront and keycard without re-issuing its URLs. Checks, in order: the path rule, the
  * parameters (each once, CloudFront's after the URL's own), the key pair id, the RSA signature over
- * the policy (rebuilt from the URL for a canned policy), then the policy: resource, dates, address.
+ * the policy (rebuilt from the URL for a canned policy), then the policy: dates, resource, address.
  *
  * <p>The resource a policy is matched against is {@code origin + raw path}, plus {@code ?} and the
  * query parameters that precede CloudFront's, exactly the URL the signer was given.
@@ -150,14 +150,14 @@ public final class CloudFrontVerifier implements SignedUrlVerifier {
     if (p == null) {
       return UrlRejection.MALFORMED.asCheck();
     }
-    if (!p.covers(resource)) {
-      return UrlRejection.WRONG_SCOPE.asCheck();
-    }
     if (now >= p.dateLessThan().getEpochSecond()) {
       return UrlRejection.EXPIRED.asCheck();
     }
     if (p.dateGreaterThan() != null && now < p.dateGreaterThan().getEpochSecond()) {
       return UrlRejection.NOT_YET_VALID.asCheck();
+    }
+    if (!p.covers(resource)) {
+      return UrlRejection.WRONG_SCOPE.asCheck();
     }
     if (p.sourceIp() != null && !IpRange.parse(p.sourceIp()).contains(clientIp)) {
       return UrlRejection.WRONG_CLIENT.asCheck();

@@ -14,7 +14,7 @@ import java.util.Objects;
  *   keycard-url-v1 \n {raw path} \n {exp} \n {kid} \n {sid or empty} \n {client ip or empty}
  * </pre>
  *
- * Every field is printable ASCII without a newline (paths by {@link SafePath}, ids by their
+ * Every field is printable ASCII without a newline (paths by the path rule, ids by their
  * alphabet, the expiry as digits), and the field list is fixed, so no two grants share a canonical
  * string. The label separates this scheme's MACs from the path-prefix token's, so the same key can
  * serve both. {@code bind=ip} says the URL is bound to the requesting address, which is not written

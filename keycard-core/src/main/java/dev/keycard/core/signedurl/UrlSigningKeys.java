@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * just before a rotation keeps working until it expires. Rotating builds a new set (and the server
  * swaps in new signer and verifier objects built from it); nothing here ever changes.
  *
- * <p>Each thread keeps one initialised {@link Mac} per key and one {@link CanonicalString} buffer, so
+ * <p>Each thread keeps one initialised {@link Mac} per key and one canonical-string buffer, so
  * verifying on an event loop allocates neither a {@code Mac} nor key material per request. (A set
  * that is dropped after a rotation leaves its per-thread state to the thread's map, which clears
  * stale entries lazily: a few hundred bytes per event-loop thread per rotation.)
