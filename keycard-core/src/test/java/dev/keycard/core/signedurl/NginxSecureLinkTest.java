@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -154,7 +155,9 @@ class NginxSecureLinkTest {
 
     @BeforeAll
     void startNginx(@TempDir Path dir) throws Exception {
-      RealNginx.requireNginx();
+      if (RealNginx.find().isEmpty()) {
+        return; // each test then skips (or fails in CI) in requireNginx()
+      }
       Path www = dir.resolve("www");
       write(www.resolve("live/demo/index.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\nseg-1.ts\n");
       write(www.resolve("live/demo/seg-1.ts"), "segment-1");
@@ -165,6 +168,11 @@ class NginxSecureLinkTest {
               location /vod/ {
           %s    }
           """.formatted(bound.nginxDirectives().indent(6), open.nginxDirectives().indent(6)));
+    }
+
+    @BeforeEach
+    void requireNginx() {
+      RealNginx.requireNginx();
     }
 
     @AfterAll

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,18 +35,29 @@ final class RealNginx implements AutoCloseable {
     this.port = port;
   }
 
-  /** The nginx binary, or a skipped (locally) / failed (CI) test. */
-  static Path requireNginx() {
+  /** The installed nginx binary, if any. */
+  static Optional<Path> find() {
     for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx", "/usr/local/bin/nginx")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return Path.of(candidate);
+      if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate))) {
+        return Optional.of(Path.of(candidate));
       }
     }
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String d : path.split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nginx"))) {
-        return Path.of(d, "nginx");
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isRegularFile(Path.of(d, "nginx")) && Files.isExecutable(Path.of(d, "nginx"))) {
+        return Optional.of(Path.of(d, "nginx"));
       }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The nginx binary; when there is none, the calling test is skipped with a loud message, or fails
+   * when {@code KEYCARD_REQUIRE_TOOLS=true}.
+   */
+  static Path requireNginx() {
+    Optional<Path> nginx = find();
+    if (nginx.isPresent()) {
+      return nginx.get();
     }
     String message = "nginx is not installed (apt-get install -y nginx): the nginx secure_link interop tests cannot run";
     if ("true".equals(System.getenv("KEYCARD_REQUIRE_TOOLS"))) {
