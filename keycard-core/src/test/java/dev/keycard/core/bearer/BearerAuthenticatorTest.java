@@ -61,4 +61,26 @@ class BearerAuthenticatorTest {
       assertThat(r.description()).matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+");
     }
   }
+
+  @Test
+  void cachedAuthorizationValueIsStillRefusedOnceRevoked() {
+    var clock = dev.keycard.core.testing.MutableClock.atFixedStart();
+    var denylist = new dev.keycard.core.revocation.InMemoryDenylist(clock);
+    var token = new AccessToken("alice", Set.of("profile"), "keycard", "iss", List.of("aud"), "jti-9", "sid-9",
+        clock.instant(), clock.instant(), clock.instant().plusSeconds(900));
+    var calls = new java.util.concurrent.atomic.AtomicInteger();
+    var cached = new BearerAuthenticator(t -> {
+      calls.incrementAndGet();
+      return new Verification.Verified(token);
+    }, new dev.keycard.core.token.VerifiedTokenCache(denylist, clock, java.time.Duration.ofSeconds(30), 100));
+
+    assertThat(cached.authenticate(List.of("Bearer abc"), null)).isInstanceOf(BearerAuthenticator.Authorized.class);
+    assertThat(cached.authenticate(List.of("Bearer abc"), null)).isInstanceOf(BearerAuthenticator.Authorized.class);
+    assertThat(calls).hasValue(1);
+    assertThat(cached.authenticate(List.of("Bearer abc"), "stream:publish")).isInstanceOf(BearerAuthenticator.Refused.class);
+
+    denylist.revoke("sid-9", clock.instant().plusSeconds(1000));
+    var refused = (BearerAuthenticator.Refused) cached.authenticate(List.of("Bearer abc"), null);
+    assertThat(refused.error().description()).isEqualTo(Rejection.REVOKED.description());
+  }
 }

@@ -24,7 +24,7 @@ class CachingAccessTokenVerifierTest {
   private final CachingAccessTokenVerifier cached = new CachingAccessTokenVerifier(token -> {
     fullVerifications.incrementAndGet();
     return strict.verify(token);
-  }, denylist, clock, Duration.ofSeconds(30), 1000);
+  }, new VerifiedTokenCache(denylist, clock, Duration.ofSeconds(30), 1000));
 
   @Test
   void verifiesSignatureOnlyOnceForARepeatedToken() {

@@ -122,6 +122,17 @@ class JwtAccessTokenVerifierTest {
   }
 
   @Test
+  void rejectsHs256TokenSignedWithAnotherSecret() {
+    SigningKey ours = dev.keycard.core.key.KeyGenerator.hmacKey("0123456789abcdef0123456789abcdef".getBytes(), clock.instant());
+    byte[] other = "0123456789abcdef0123456789abcdeX".getBytes();
+    TokenForge forge = TokenForge.validFor(ours, clock.instant());
+
+    assertThat(verifier(KeyRing.of(List.of(ours))).verify(forge.hmacWith(other)))
+        .isEqualTo(Verification.rejected(Rejection.BAD_SIGNATURE));
+    assertThat(verifier(KeyRing.of(List.of(ours))).verify(forge.signWith(ours))).isInstanceOf(Verification.Verified.class);
+  }
+
+  @Test
   void refusesToBuildWithoutAudience() {
     assertThatThrownBy(() -> JwtAccessTokenVerifier.builder().issuer("x").keys(() -> null).denylist(denylist).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audience");
