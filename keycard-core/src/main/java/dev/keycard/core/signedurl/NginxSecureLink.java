@@ -37,6 +37,7 @@ public final class NginxSecureLink {
   static final String EXPIRES_PARAM = "expires";
   /** 16 MD5 bytes in base64url without padding. */
   static final int HASH_LENGTH = 22;
+  private static final String[] NAMES = {HASH_PARAM, EXPIRES_PARAM};
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final byte[] secret;
@@ -116,7 +117,6 @@ public final class NginxSecureLink {
     return path + "?" + HASH_PARAM + "=" + hash + "&" + EXPIRES_PARAM + "=" + exp;
   }
 
-  private static final String[] NAMES = {HASH_PARAM, EXPIRES_PARAM};
 
   private UrlCheck verify(MessageDigest md5, InstantSource clock, String rawPath, String rawQuery, String clientIp) {
     UrlRejection pathProblem = SafePath.check(rawPath);
