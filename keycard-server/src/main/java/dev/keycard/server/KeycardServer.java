@@ -15,7 +15,20 @@ import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.CachingAccessTokenVerifier;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.core.signedurl.UrlSigningKey;
+import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.StreamingConfig;
+import dev.keycard.server.edge.Edge;
+import dev.keycard.server.edge.EdgeVerticle;
+import dev.keycard.server.edge.PlaybackDenylist;
+import dev.keycard.server.store.JdbcStreamStore;
+import dev.keycard.server.stream.DemoStream;
+import dev.keycard.server.stream.LocalOrigin;
+import dev.keycard.server.stream.PlaybackUrls;
+import dev.keycard.server.stream.StreamRegistry;
+import dev.keycard.server.stream.StreamStart;
+import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.store.Database;
@@ -49,16 +62,32 @@ public final class KeycardServer implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  private final Streaming streaming;
+  private final Edge edge;
+  private final int edgePort;
 
-  private KeycardServer(Database database, Vertx vertx, Services services, int port) {
+  private KeycardServer(Database database, Vertx vertx, Services services, int port, Streaming streaming,
+      Edge edge, int edgePort) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.streaming = streaming;
+    this.edge = edge;
+    this.edgePort = edgePort;
   }
 
-  /** Opens the data directory, wires everything, listens; blocks until the server is up. */
+  /** {@link #start(ServerConfig, StreamingConfig, InstantSource, PasswordHasher)} with an edge on a random port. */
   public static KeycardServer start(ServerConfig config, InstantSource clock, PasswordHasher passwords) {
+    return start(config, StreamingConfig.defaults(), clock, passwords);
+  }
+
+  /**
+   * Opens the data directory, wires everything, listens (the API and the edge); blocks until the
+   * server is up.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
+      PasswordHasher passwords) {
     Database database = Database.open(config.dataDir());
     Vertx vertx = null;
     try {
@@ -69,8 +98,11 @@ public final class KeycardServer implements AutoCloseable {
       var refreshStore = new JdbcRefreshTokenStore(database.dataSource());
       var opaqueStore = new JdbcOpaqueTokenStore(database.dataSource());
 
-      PersistentDenylist denylist = new PersistentDenylist(revocations, clock);
-      int revoked = denylist.load();
+      PersistentDenylist persistentDenylist = new PersistentDenylist(revocations, clock);
+      int revoked = persistentDenylist.load();
+      // The edge refuses a revoked playback session's URLs until the last of them has expired.
+      PlaybackDenylist denylist = new PlaybackDenylist(persistentDenylist, clock,
+          streamingConfig.playlistUrlTtl().plus(Edge.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(keyStore, new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
 
@@ -105,15 +137,36 @@ public final class KeycardServer implements AutoCloseable {
       Services services = new Services(config, auth, new BearerAuthenticator(verifier),
           config.tokenFormat() == TokenFormat.OPAQUE, keys);
 
+      StreamRegistry registry = new StreamRegistry(new JdbcStreamStore(database.dataSource()), clock);
+      registry.reload();
+      LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
+      // Signed playback URLs live minutes: a key made at start (and lost at exit) is enough for one process.
+      byte[] urlSecret = new byte[UrlSigningKey.MIN_SECRET_BYTES];
+      random.nextBytes(urlSecret);
+      UrlSigningKeys urlKeys = UrlSigningKeys.of(new UrlSigningKey(secrets.newToken("u", 6), urlSecret));
+      PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys, streamingConfig.urlScheme(), clock);
+      Edge edge = new Edge(origin, playbackUrls, denylist, streamingConfig.edgeCacheBytes(), clock);
+
       vertx = Vertx.vertx();
+      AtomicInteger boundEdgePort = new AtomicInteger();
+      // Several listeners on port 0 would each get their own random port: one is enough for tests.
+      int edgeInstances = streamingConfig.edgePort() == 0 ? 1 : HTTP_INSTANCES;
+      vertx.deployVerticle(() -> new EdgeVerticle(edge, config.host(), streamingConfig.edgePort(), boundEdgePort),
+              new DeploymentOptions().setInstances(edgeInstances))
+          .await();
+      StreamStart start = new StreamStart(registry, playbackUrls, streamingConfig.edgeBaseUrl(boundEdgePort.get()),
+          streamingConfig.playlistUrlTtl(), clock, random);
+      Streaming streaming = new Streaming(origin, start);
+
       AtomicInteger boundPort = new AtomicInteger();
       Vertx v = vertx;
-      vertx.deployVerticle(() -> new HttpVerticle(services, boundPort),
+      vertx.deployVerticle(() -> new HttpVerticle(services, streaming, boundPort),
               new DeploymentOptions().setInstances(HTTP_INSTANCES))
           .await();
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         keys.reload();
+        registry.reload();
         int purged = refreshStore.purgeExpired(now) + opaqueStore.purgeExpired(now.minus(config.clockSkew()))
             + revocations.purgeExpired(now);
         if (purged > 0) {
@@ -126,7 +179,10 @@ public final class KeycardServer implements AutoCloseable {
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
           config.host(), boundPort.get(), config.issuer(), config.tokenFormat(), revoked);
-      return new KeycardServer(database, vertx, services, boundPort.get());
+      log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
+          boundEdgePort.get(), streamingConfig.edgeBaseUrl(boundEdgePort.get()),
+          streamingConfig.demoStream() ? "on" : "off");
+      return new KeycardServer(database, vertx, services, boundPort.get(), streaming, edge, boundEdgePort.get());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
@@ -138,6 +194,23 @@ public final class KeycardServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public int edgePort() {
+    return edgePort;
+  }
+
+  /** The base URL of the edge that stream-start's playlist URLs point to. */
+  public String edgeBaseUrl() {
+    return streaming.start().edgeBaseUrl();
+  }
+
+  public Streaming streaming() {
+    return streaming;
+  }
+
+  public Edge edge() {
+    return edge;
   }
 
   public Services services() {

@@ -1,6 +1,7 @@
 package dev.keycard.server.http;
 
 import dev.keycard.server.Services;
+import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -13,10 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final AtomicInteger boundPort;
+  private final Streaming streaming;
 
   /** @param boundPort receives the port actually bound (the configured one, or a random one for 0) */
   public HttpVerticle(Services services, AtomicInteger boundPort) {
+    this(services, null, boundPort);
+  }
+
+  /** @param streaming the live-delivery routes' services, or {@code null} for none */
+  public HttpVerticle(Services services, Streaming streaming, AtomicInteger boundPort) {
     this.services = services;
+    this.streaming = streaming;
     this.boundPort = boundPort;
   }
 
@@ -30,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxHeaderSize(maxToken + 8192)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options)
-        .requestHandler(Routes.routes(vertx, services))
+        .requestHandler(Routes.routes(vertx, services, streaming))
         .listen()
         .onSuccess(server -> boundPort.set(server.actualPort()));
   }

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
+import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,6 +29,14 @@ public final class Routes {
   private Routes() {}
 
   public static Router routes(Vertx vertx, Services services) {
+    return routes(vertx, services, null);
+  }
+
+  /**
+   * @param streaming the live-delivery routes' services (stream-start, stream registration, ingest),
+   *                  or {@code null} for a server without them
+   */
+  public static Router routes(Vertx vertx, Services services, Streaming streaming) {
     Router router = Router.router(vertx);
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
@@ -45,6 +54,15 @@ public final class Routes {
     router.post("/oauth2/token").handler(body).handler(oauth::token);
     router.post("/oauth2/revoke").handler(body).handler(oauth::revoke);
     router.post("/oauth2/introspect").handler(body).handler(oauth::introspect);
+
+    if (streaming != null) {
+      var streams = new StreamEndpoints(vertx, streaming);
+      var ingest = new IngestEndpoints(streaming.origin(), guard);
+      router.post("/api/v1/stream/start").handler(body).handler(ctx -> guard.check(ctx, null, streams::start));
+      router.post("/api/v1/streams").handler(body).handler(ctx -> guard.check(ctx, null, streams::register));
+      // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
+      router.route("/ingest/*").handler(ingest::handle);
+    }
 
     router.route().failureHandler(Routes::failure);
     router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "No such resource"));

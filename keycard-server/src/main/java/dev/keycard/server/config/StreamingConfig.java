@@ -1,0 +1,71 @@
+package dev.keycard.server.config;
+
+import dev.keycard.server.stream.UrlScheme;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Live delivery settings: the edge listener, the URLs stream-start hands out, the built-in demo
+ * stream. Validated when built; a bad value names its option.
+ *
+ * @param edgePort        the edge's TCP port (0: a random one, for tests)
+ * @param edgeBaseUrl     where players reach the edge ({@code http(s)://host[:port]}), or {@code null}
+ *                        for {@code http://localhost:<bound edge port>}
+ * @param playlistUrlTtl  how long a playlist URL from stream-start works, 1 to 10 minutes
+ * @param urlScheme       the signed-URL scheme stream-start hands out
+ * @param demoStream      whether the built-in {@code demo} stream is live
+ * @param edgeCacheBytes  the edge's segment cache bound
+ */
+public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
+    boolean demoStream, long edgeCacheBytes) {
+
+  public static final Duration DEFAULT_PLAYLIST_URL_TTL = Duration.ofMinutes(5);
+  public static final long DEFAULT_EDGE_CACHE_BYTES = 256L * 1024 * 1024;
+
+  public StreamingConfig {
+    require(edgePort >= 0 && edgePort <= 65_535, "--edge-port must be between 0 and 65535, not " + edgePort);
+    Objects.requireNonNull(playlistUrlTtl, "--playlist-url-ttl");
+    require(playlistUrlTtl.compareTo(Duration.ofMinutes(1)) >= 0 && playlistUrlTtl.compareTo(Duration.ofMinutes(10)) <= 0,
+        "--playlist-url-ttl must be between 1m and 10m");
+    Objects.requireNonNull(urlScheme, "--url-scheme");
+    require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-size must be at least 1 MiB");
+    if (edgeBaseUrl != null) {
+      edgeBaseUrl = checkBaseUrl(edgeBaseUrl);
+    }
+  }
+
+  /** Defaults for a server started from code (tests): a random edge port, the demo stream on. */
+  public static StreamingConfig defaults() {
+    return new StreamingConfig(0, null, DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, true, DEFAULT_EDGE_CACHE_BYTES);
+  }
+
+  public StreamingConfig withUrlScheme(UrlScheme scheme) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes);
+  }
+
+  /** The base URL to use once the edge listens on {@code boundPort}. */
+  public String edgeBaseUrl(int boundPort) {
+    return edgeBaseUrl != null ? edgeBaseUrl : "http://localhost:" + boundPort;
+  }
+
+  private static String checkBaseUrl(String url) {
+    try {
+      URI u = new URI(url);
+      require(("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+              && (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+              && u.getRawQuery() == null && u.getRawFragment() == null,
+          "--edge-base-url must be http(s)://host[:port] without a path, not '" + url + "'");
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("--edge-base-url must be an http(s) URL, not '" + url + "'");
+    }
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.keycard.server.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One event loop's edge listener. Instances share one {@link Edge} (its cache and counters) and the
+ * port; the edge has no router: one handler, no per-request routing cost.
+ */
+public final class EdgeVerticle extends VerticleBase {
+  private final Edge edge;
+  private final String host;
+  private final int port;
+  private final AtomicInteger boundPort;
+
+  public EdgeVerticle(Edge edge, String host, int port, AtomicInteger boundPort) {
+    this.edge = edge;
+    this.host = host;
+    this.port = port;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setCompressionSupported(false)
+        // Signed URLs are short; anything longer than this is not one of ours.
+        .setMaxInitialLineLength(8192);
+    return vertx.createHttpServer(options)
+        .requestHandler(edge)
+        .listen()
+        .onSuccess(server -> boundPort.set(server.actualPort()));
+  }
+}

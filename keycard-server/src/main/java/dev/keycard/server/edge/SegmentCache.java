@@ -1,0 +1,66 @@
+package dev.keycard.server.edge;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keycard.server.stream.OriginReply;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Media segments at the edge, keyed by path (never by the signature: every viewer's URL differs, the
+ * bytes do not), bounded by their total size. A miss asks the origin once: concurrent requests for the
+ * same path share the pending fetch (Caffeine's {@link AsyncCache} holds the future, not the value),
+ * so a thousand viewers arriving at a fresh segment cost the origin one request. Only segments are
+ * kept; a "not found" or "offline" answer is dropped as soon as it arrives so it is asked again.
+ *
+ * <p>Maintenance (eviction) runs on the calling thread: it is a few map operations, and an event
+ * loop must not hand work to the common pool only to wait for it.
+ */
+final class SegmentCache {
+  private final AsyncCache<String, OriginReply> cache;
+  private final long maxBytes;
+
+  SegmentCache(long maxBytes) {
+    if (maxBytes < 1024 * 1024) {
+      throw new IllegalArgumentException("--edge-cache-size must be at least 1 MiB");
+    }
+    this.maxBytes = maxBytes;
+    this.cache = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((String path, OriginReply reply) -> reply instanceof OriginReply.Found f ? f.weight() : 0)
+        .executor(Runnable::run)
+        .buildAsync();
+  }
+
+  /** The cached segment, or the pending or new fetch of {@code path} by {@code fill}. */
+  CompletableFuture<OriginReply> get(String path, Supplier<CompletionStage<OriginReply>> fill) {
+    CompletableFuture<OriginReply> reply = cache.get(path, (key, executor) -> fill.get().toCompletableFuture());
+    if (reply.isDone()) {
+      dropUnlessFound(path, reply);
+    } else {
+      reply.whenComplete((r, e) -> dropUnlessFound(path, reply));
+    }
+    return reply;
+  }
+
+  void invalidate(String path) {
+    cache.synchronous().invalidate(path);
+  }
+
+  /** Bytes held now, after pending evictions. */
+  long weightedSize() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElse(0);
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  private void dropUnlessFound(String path, CompletableFuture<OriginReply> reply) {
+    if (!reply.isCompletedExceptionally() && !(reply.getNow(null) instanceof OriginReply.Found)) {
+      cache.asMap().remove(path, reply);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.keycard.server.http;
+
+import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.token.AccessToken;
+import dev.keycard.server.stream.Registration;
+import dev.keycard.server.stream.StartResult;
+import dev.keycard.server.stream.StreamId;
+import dev.keycard.server.stream.StreamScopes;
+import dev.keycard.server.stream.Streaming;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/v1/stream/start} (a viewer gets a signed playlist URL at the edge) and
+ * {@code POST /api/v1/streams} (a publisher registers a stream id).
+ */
+final class StreamEndpoints {
+  private final Vertx vertx;
+  private final Streaming streaming;
+
+  StreamEndpoints(Vertx vertx, Streaming streaming) {
+    this.vertx = vertx;
+    this.streaming = streaming;
+  }
+
+  /**
+   * 200 {@code {"playlist_url","expires_at"}}, {@code no-store} since the URL is a credential; 403
+   * insufficient_scope without {@code stream:watch} or {@code stream:watch:{id}}; 404 for an unknown
+   * stream. Signing is one HMAC: it runs on the event loop.
+   */
+  void start(RoutingContext ctx, AccessToken token) {
+    streamId(ctx).ifPresent(id -> {
+      switch (streaming.start().start(token, id)) {
+        case StartResult.Started s -> {
+          Responses.noStore(ctx);
+          Responses.json(ctx, 200, new JsonObject()
+              .put("playlist_url", s.playlistUrl())
+              .put("expires_at", s.expiresAt().getEpochSecond()));
+        }
+        case StartResult.NotEntitled n -> BearerGuard.refuse(ctx, BearerError.insufficientScope(n.requiredScope()));
+        case StartResult.UnknownStream u -> {
+          Responses.noStore(ctx);
+          Responses.error(ctx, 404, "unknown_stream", "No stream with this id is registered");
+        }
+      }
+    });
+  }
+
+  /** 201 when registered now, 200 when it already was (so an encoder's start script may always call it). */
+  void register(RoutingContext ctx, AccessToken token) {
+    streamId(ctx).ifPresent(id -> {
+      if (!StreamScopes.canPublish(token.scopes(), id)) {
+        BearerGuard.refuse(ctx, BearerError.insufficientScope(StreamScopes.PUBLISH));
+        return;
+      }
+      Blocking.run(vertx, ctx, () -> streaming.registry().register(id), registration -> {
+        Responses.noStore(ctx);
+        Responses.json(ctx, registration == Registration.ADDED ? 201 : 200, new JsonObject()
+            .put("stream_id", id.value())
+            .put("created", registration == Registration.ADDED));
+      });
+    });
+  }
+
+  private static Optional<StreamId> streamId(RoutingContext ctx) {
+    if (!Requests.requireMediaType(ctx, Responses.JSON)) {
+      return Optional.empty();
+    }
+    return Requests.jsonObject(ctx).flatMap(body -> {
+      Object value = body.getValue("stream_id");
+      if (!(value instanceof String s) || !StreamId.isValid(s)) {
+        Responses.invalidRequest(ctx, "stream_id must be a string matching [a-z0-9][a-z0-9_-]{0,63}");
+        return Optional.empty();
+      }
+      return Optional.of(new StreamId(s));
+    });
+  }
+}

@@ -1,0 +1,30 @@
+package dev.keycard.server.store;
+
+import dev.keycard.server.stream.StreamId;
+import dev.keycard.server.stream.StreamStore;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** {@link StreamStore} in the {@code streams} table. */
+public final class JdbcStreamStore implements StreamStore {
+  private final Sql sql;
+
+  public JdbcStreamStore(DataSource dataSource) {
+    this.sql = new Sql(dataSource);
+  }
+
+  @Override
+  public boolean add(StreamId id, Instant createdAt) {
+    try {
+      return sql.update("INSERT INTO streams (id, created_at) VALUES (?, ?)", id.value(), createdAt) == 1;
+    } catch (IllegalStateException alreadyExists) {
+      return false;
+    }
+  }
+
+  @Override
+  public List<StreamId> all() {
+    return sql.query("SELECT id FROM streams ORDER BY id", rs -> new StreamId(rs.getString("id")));
+  }
+}

@@ -1,0 +1,27 @@
+package dev.keycard.server.stream;
+
+import io.vertx.core.buffer.Buffer;
+
+/** What an {@link Origin} answers for one file: expected outcomes are values, not exceptions. */
+public sealed interface OriginReply {
+
+  /** The file, with the content type to serve it as. */
+  record Found(Buffer body, MediaType type) implements OriginReply {
+    public int weight() {
+      return body.length();
+    }
+  }
+
+  /** The stream exists and is live, but has no such file (never uploaded, or slid out of the window). */
+  record NotFound() implements OriginReply {}
+
+  /** The stream is registered but nobody is publishing it (never, or not for a while). */
+  record Offline() implements OriginReply {}
+
+  /** No stream with that id is registered. */
+  record UnknownStream() implements OriginReply {}
+
+  OriginReply NOT_FOUND = new NotFound();
+  OriginReply OFFLINE = new Offline();
+  OriginReply UNKNOWN_STREAM = new UnknownStream();
+}

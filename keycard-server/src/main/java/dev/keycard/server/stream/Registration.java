@@ -1,0 +1,7 @@
+package dev.keycard.server.stream;
+
+/** The outcome of registering a stream id. */
+public enum Registration {
+  ADDED,
+  ALREADY_REGISTERED
+}

@@ -1,0 +1,13 @@
+package dev.keycard.server.stream;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where registered stream ids are kept. Blocking: call it from a worker thread. */
+public interface StreamStore {
+
+  /** Registers {@code id}; {@code false} when it was already registered. */
+  boolean add(StreamId id, Instant createdAt);
+
+  List<StreamId> all();
+}
