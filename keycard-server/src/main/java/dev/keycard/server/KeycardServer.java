@@ -30,7 +30,10 @@ import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,11 +109,8 @@ public final class KeycardServer implements AutoCloseable {
           config.tokenFormat() == TokenFormat.OPAQUE, keys);
 
       vertx = Vertx.vertx();
-      AtomicInteger boundPort = new AtomicInteger();
+      int port = listen(vertx, services);
       Vertx v = vertx;
-      vertx.deployVerticle(() -> new HttpVerticle(services, boundPort),
-              new DeploymentOptions().setInstances(HTTP_INSTANCES))
-          .await();
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         keys.reload();
@@ -125,14 +125,44 @@ public final class KeycardServer implements AutoCloseable {
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
-          config.host(), boundPort.get(), config.issuer(), config.tokenFormat(), revoked);
-      return new KeycardServer(database, vertx, services, boundPort.get());
+          config.host(), port, config.issuer(), config.tokenFormat(), revoked);
+      return new KeycardServer(database, vertx, services, port);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
       }
       database.close();
       throw e;
+    }
+  }
+
+  /**
+   * Deploys the HTTP verticles on one port. Vert.x shares a port among instances only when they name
+   * it, and each instance given port 0 would get a different one; so for port 0 (tests) a free port is
+   * picked first, and picked again if another process takes it in between.
+   */
+  private static int listen(Vertx vertx, Services services) {
+    ServerConfig config = services.config();
+    int attempts = config.port() == 0 ? 5 : 1;
+    for (int attempt = 1; ; attempt++) {
+      int port = config.port() == 0 ? freePort(config.host()) : config.port();
+      try {
+        vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(HTTP_INSTANCES))
+            .await();
+        return port;
+      } catch (Exception e) { // await() rethrows a BindException as is, though it is checked
+        if (attempt >= attempts) {
+          throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on " + host, e);
     }
   }
 

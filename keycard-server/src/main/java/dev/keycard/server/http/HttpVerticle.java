@@ -4,7 +4,6 @@ import dev.keycard.server.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One event loop's HTTP server. Several instances listen on the same port and Vert.x spreads
@@ -12,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
-  private final AtomicInteger boundPort;
+  private final int port;
 
-  /** @param boundPort receives the port actually bound (the configured one, or a random one for 0) */
-  public HttpVerticle(Services services, AtomicInteger boundPort) {
+  /** @param port the port to listen on; every instance gets the same one, so they share it */
+  public HttpVerticle(Services services, int port) {
     this.services = services;
-    this.boundPort = boundPort;
+    this.port = port;
   }
 
   @Override
@@ -25,13 +24,12 @@ public final class HttpVerticle extends VerticleBase {
     int maxToken = services.config().maxTokenSize();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.config().host())
-        .setPort(services.config().port())
+        .setPort(port)
         // Room for the largest bearer token we accept plus ordinary headers; larger gets 431.
         .setMaxHeaderSize(maxToken + 8192)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(Routes.routes(vertx, services))
-        .listen()
-        .onSuccess(server -> boundPort.set(server.actualPort()));
+        .listen();
   }
 }
