@@ -52,12 +52,14 @@ public final class KeycardServer implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  private final Runnable maintenance;
 
-  private KeycardServer(Database database, Vertx vertx, Services services, int port) {
+  private KeycardServer(Database database, Vertx vertx, Services services, int port, Runnable maintenance) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.maintenance = maintenance;
   }
 
   /** Opens the data directory, wires everything, listens; blocks until the server is up. */
@@ -126,7 +128,7 @@ public final class KeycardServer implements AutoCloseable {
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
           config.host(), port, config.issuer(), config.tokenFormat(), revoked);
-      return new KeycardServer(database, vertx, services, port);
+      return new KeycardServer(database, vertx, services, port, maintenance);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
@@ -164,6 +166,14 @@ public final class KeycardServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + host, e);
     }
+  }
+
+  /**
+   * The periodic job, run now on the calling thread (blocking): reload the key ring from the store and
+   * purge expired rows. Tests call it instead of waiting for the timer.
+   */
+  public void runMaintenance() {
+    maintenance.run();
   }
 
   public int port() {
