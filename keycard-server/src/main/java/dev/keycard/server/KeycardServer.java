@@ -13,6 +13,7 @@ import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.AccessTokenIssuer;
 import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.CachingAccessTokenVerifier;
+import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.signedurl.UrlSigningKey;
@@ -44,6 +45,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,16 +67,18 @@ public final class KeycardServer implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  private final Runnable maintenance;
   private final Streaming streaming;
   private final Edge edge;
   private final int edgePort;
 
-  private KeycardServer(Database database, Vertx vertx, Services services, int port, Streaming streaming,
-      Edge edge, int edgePort) {
+  private KeycardServer(Database database, Vertx vertx, Services services, int port, Runnable maintenance,
+      Streaming streaming, Edge edge, int edgePort) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.maintenance = maintenance;
     this.streaming = streaming;
     this.edge = edge;
     this.edgePort = edgePort;
@@ -119,7 +126,8 @@ public final class KeycardServer implements AutoCloseable {
             config.accessTokenTtl(), clock);
         verifier = new OpaqueAccessTokenVerifier(opaqueStore, denylist, clock, config.audience());
       }
-      verifier = new CachingAccessTokenVerifier(verifier, denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE);
+      verifier = new CachingAccessTokenVerifier(verifier,
+          new VerifiedTokenCache(denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE));
 
       AuthorizationServer auth = AuthorizationServer.builder()
           .users(new JdbcUserStore(database.dataSource()))
@@ -137,6 +145,7 @@ public final class KeycardServer implements AutoCloseable {
       Services services = new Services(config, auth, new BearerAuthenticator(verifier),
           config.tokenFormat() == TokenFormat.OPAQUE, keys);
 
+      vertx = Vertx.vertx();
       StreamRegistry registry = new StreamRegistry(new JdbcStreamStore(database.dataSource()), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
@@ -146,23 +155,13 @@ public final class KeycardServer implements AutoCloseable {
       UrlSigningKeys urlKeys = UrlSigningKeys.of(new UrlSigningKey(secrets.newToken("u", 6), urlSecret));
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys, streamingConfig.urlScheme(), clock);
       Edge edge = new Edge(origin, playbackUrls, denylist, streamingConfig.edgeCacheBytes(), clock);
-
-      vertx = Vertx.vertx();
-      AtomicInteger boundEdgePort = new AtomicInteger();
-      // Several listeners on port 0 would each get their own random port: one is enough for tests.
-      int edgeInstances = streamingConfig.edgePort() == 0 ? 1 : HTTP_INSTANCES;
-      vertx.deployVerticle(() -> new EdgeVerticle(edge, config.host(), streamingConfig.edgePort(), boundEdgePort),
-              new DeploymentOptions().setInstances(edgeInstances))
-          .await();
-      StreamStart start = new StreamStart(registry, playbackUrls, streamingConfig.edgeBaseUrl(boundEdgePort.get()),
+      int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
+      StreamStart start = new StreamStart(registry, playbackUrls, streamingConfig.edgeBaseUrl(edgePort),
           streamingConfig.playlistUrlTtl(), clock, random);
       Streaming streaming = new Streaming(origin, start);
 
-      AtomicInteger boundPort = new AtomicInteger();
+      int port = listen(vertx, services, streaming);
       Vertx v = vertx;
-      vertx.deployVerticle(() -> new HttpVerticle(services, streaming, boundPort),
-              new DeploymentOptions().setInstances(HTTP_INSTANCES))
-          .await();
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         keys.reload();
@@ -178,11 +177,10 @@ public final class KeycardServer implements AutoCloseable {
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
-          config.host(), boundPort.get(), config.issuer(), config.tokenFormat(), revoked);
+          config.host(), port, config.issuer(), config.tokenFormat(), revoked);
       log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
-          boundEdgePort.get(), streamingConfig.edgeBaseUrl(boundEdgePort.get()),
-          streamingConfig.demoStream() ? "on" : "off");
-      return new KeycardServer(database, vertx, services, boundPort.get(), streaming, edge, boundEdgePort.get());
+          edgePort, streamingConfig.edgeBaseUrl(edgePort), streamingConfig.demoStream() ? "on" : "off");
+      return new KeycardServer(database, vertx, services, port, maintenance, streaming, edge, edgePort);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
@@ -190,6 +188,60 @@ public final class KeycardServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * Deploys the HTTP verticles on one port. Vert.x shares a port among instances only when they name
+   * it, and each instance given port 0 would get a different one; so for port 0 (tests) a free port is
+   * picked first, and picked again if another process takes it in between.
+   */
+  /**
+   * Deploys the edge listeners; for port 0 (tests) a single one, since instances given port 0 would
+   * each get their own port.
+   */
+  private static int listenEdge(Vertx vertx, String host, int port, Edge edge) {
+    AtomicInteger bound = new AtomicInteger();
+    int instances = port == 0 ? 1 : HTTP_INSTANCES;
+    try {
+      vertx.deployVerticle(() -> new EdgeVerticle(edge, host, port, bound), new DeploymentOptions().setInstances(instances))
+          .await();
+    } catch (Exception e) { // await() rethrows a BindException as is, though it is checked
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + " (--edge-port): " + e.getMessage(), e);
+    }
+    return bound.get();
+  }
+
+  private static int listen(Vertx vertx, Services services, Streaming streaming) {
+    ServerConfig config = services.config();
+    int attempts = config.port() == 0 ? 5 : 1;
+    for (int attempt = 1; ; attempt++) {
+      int port = config.port() == 0 ? freePort(config.host()) : config.port();
+      try {
+        vertx.deployVerticle(() -> new HttpVerticle(services, streaming, port), new DeploymentOptions().setInstances(HTTP_INSTANCES))
+            .await();
+        return port;
+      } catch (Exception e) { // await() rethrows a BindException as is, though it is checked
+        if (attempt >= attempts) {
+          throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on " + host, e);
+    }
+  }
+
+  /**
+   * The periodic job, run now on the calling thread (blocking): reload the key ring from the store and
+   * purge expired rows. Tests call it instead of waiting for the timer.
+   */
+  public void runMaintenance() {
+    maintenance.run();
   }
 
   public int port() {

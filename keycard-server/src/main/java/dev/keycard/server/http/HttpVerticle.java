@@ -5,7 +5,6 @@ import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One event loop's HTTP server. Several instances listen on the same port and Vert.x spreads
@@ -13,19 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
-  private final AtomicInteger boundPort;
+  private final int port;
   private final Streaming streaming;
 
-  /** @param boundPort receives the port actually bound (the configured one, or a random one for 0) */
-  public HttpVerticle(Services services, AtomicInteger boundPort) {
-    this(services, null, boundPort);
+  /** @param port the port to listen on; every instance gets the same one, so they share it */
+  public HttpVerticle(Services services, int port) {
+    this(services, null, port);
   }
 
   /** @param streaming the live-delivery routes' services, or {@code null} for none */
-  public HttpVerticle(Services services, Streaming streaming, AtomicInteger boundPort) {
+  public HttpVerticle(Services services, Streaming streaming, int port) {
     this.services = services;
     this.streaming = streaming;
-    this.boundPort = boundPort;
+    this.port = port;
   }
 
   @Override
@@ -33,13 +32,12 @@ public final class HttpVerticle extends VerticleBase {
     int maxToken = services.config().maxTokenSize();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.config().host())
-        .setPort(services.config().port())
+        .setPort(port)
         // Room for the largest bearer token we accept plus ordinary headers; larger gets 431.
         .setMaxHeaderSize(maxToken + 8192)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(Routes.routes(vertx, services, streaming))
-        .listen()
-        .onSuccess(server -> boundPort.set(server.actualPort()));
+        .listen();
   }
 }

@@ -1,0 +1,151 @@
+package dev.keycard.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keycard.server.testing.TestHttp;
+import dev.keycard.server.testing.TestHttp.Answer;
+import dev.keycard.server.testing.TestKeycard;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every kind of bad input gets a clear 4xx with a JSON body, never a 500 or a stack trace. */
+class BadInputTest {
+  @TempDir
+  static Path dataDir;
+  static TestKeycard keycard;
+  static TestHttp http;
+
+  @BeforeAll
+  static void start() {
+    keycard = TestKeycard.start(dataDir);
+    http = keycard.http();
+    keycard.addUser("erin", "erin's password", "stream:view");
+  }
+
+  @AfterAll
+  static void stop() {
+    keycard.close();
+  }
+
+  private static void assertJsonError(Answer answer, int status, String error) {
+    assertThat(answer.status()).isEqualTo(status);
+    assertThat(answer.header("Content-Type")).startsWith("application/json");
+    assertThat(answer.json().getString("error")).isEqualTo(error);
+    assertThat(answer.body()).doesNotContain("Exception", "\tat ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "[1,2]", "\"text\"", "", "null", "{\"username\":\"erin\",\"password\":\"x\""})
+  void loginWithABodyThatIsNotAJsonObjectIsInvalidRequest(String body) {
+    assertJsonError(http.post("/auth/login", "application/json", body), 400, "invalid_request");
+  }
+
+  @Test
+  void loginParseErrorsDoNotEchoTheBody() {
+    Answer answer = http.post("/auth/login", "application/json", "{\"password\":\"hunter2-secret\"");
+    assertThat(answer.body()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void loginWithMissingOrNonStringFieldsIsInvalidRequest() {
+    assertJsonError(http.postJson("/auth/login", new JsonObject().put("username", "erin")), 400, "invalid_request");
+    assertJsonError(http.postJson("/auth/login", new JsonObject().put("username", "erin").put("password", 42)),
+        400, "invalid_request");
+    assertJsonError(http.postJson("/auth/login", new JsonObject().put("username", "erin").put("password", "")),
+        400, "invalid_request");
+  }
+
+  @Test
+  void loginWithFormBodyIsUnsupportedMediaType() {
+    assertJsonError(http.post("/auth/login", "application/x-www-form-urlencoded", "username=erin&password=x"),
+        415, "invalid_request");
+    assertJsonError(http.post("/auth/login", null, "{}"), 415, "invalid_request");
+  }
+
+  @Test
+  void bodyOverTheLimitIsPayloadTooLarge() {
+    String huge = "{\"username\":\"erin\",\"password\":\"" + "x".repeat(Routes.MAX_BODY_BYTES) + "\"}";
+    Answer answer = http.post("/auth/login", "application/json", huge);
+    assertJsonError(answer, 413, "invalid_request");
+    Answer form = http.post("/oauth2/token", "application/x-www-form-urlencoded",
+        "grant_type=refresh_token&refresh_token=" + "a".repeat(Routes.MAX_BODY_BYTES));
+    assertJsonError(form, 413, "invalid_request");
+  }
+
+  @Test
+  void unknownRouteIsNotFoundJson() {
+    assertJsonError(http.get("/does/not/exist"), 404, "not_found");
+  }
+
+  @Test
+  void wrongMethodIsMethodNotAllowedJson() {
+    assertJsonError(http.get("/auth/login"), 405, "method_not_allowed");
+    assertJsonError(http.method("DELETE", "/oauth2/token"), 405, "method_not_allowed");
+  }
+
+  @Test
+  void bearerWithoutCredentialsIs401WithoutErrorCode() {
+    Answer answer = http.get("/api/v1/me");
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(answer.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"keycard\"");
+    assertThat(answer.json().containsKey("error")).isFalse();
+  }
+
+  @Test
+  void otherSchemeCountsAsNoCredentials() {
+    Answer answer = http.get("/api/v1/me", "Authorization", "Basic dXNlcjpwYXNz");
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(answer.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"keycard\"");
+  }
+
+  @Test
+  void malformedBearerHeaderIsInvalidRequest() {
+    Answer answer = http.get("/api/v1/me", "Authorization", "Bearer two tokens");
+    assertJsonError(answer, 400, "invalid_request");
+    assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer realm=\"keycard\", error=\"invalid_request\"");
+  }
+
+  @Test
+  void twoAuthorizationHeadersAreInvalidRequest() {
+    String access = http.login("erin", "erin's password").json().getString("access_token");
+    Answer answer = http.get("/api/v1/me", "Authorization", "Bearer " + access, "Authorization", "Bearer " + access);
+    assertJsonError(answer, 400, "invalid_request");
+  }
+
+  @Test
+  void forgedTokenIsInvalidToken() {
+    String access = http.login("erin", "erin's password").json().getString("access_token");
+    String forged = access.substring(0, access.lastIndexOf('.') + 1) + "AAAA" + access.substring(access.lastIndexOf('.') + 5);
+    Answer answer = http.me(forged);
+    assertJsonError(answer, 401, "invalid_token");
+    assertThat(answer.header("WWW-Authenticate")).startsWith("Bearer realm=\"keycard\", error=\"invalid_token\"");
+  }
+
+  @Test
+  void garbageTokenIsInvalidTokenWithoutEchoingIt() {
+    Answer answer = http.me("eyJnot.a.jwt");
+    assertJsonError(answer, 401, "invalid_token");
+    assertThat(answer.body() + answer.header("WWW-Authenticate")).doesNotContain("eyJnot");
+  }
+
+  @Test
+  void tokenOverTheMaximumSizeIsInvalidToken() {
+    Answer answer = http.me("a".repeat(8193));
+    assertJsonError(answer, 401, "invalid_token");
+    assertThat(answer.json().getString("error_description")).isEqualTo("The access token is too large");
+  }
+
+  @Test
+  void accessTokenInTheQueryStringIsRefused() {
+    String access = http.login("erin", "erin's password").json().getString("access_token");
+    Answer answer = http.get("/api/v1/me?access_token=" + access);
+    assertJsonError(answer, 400, "invalid_request");
+    assertThat(answer.header("WWW-Authenticate")).contains("error=\"invalid_request\"");
+  }
+}

@@ -1,0 +1,103 @@
+package dev.keycard.server.testing;
+
+import dev.keycard.core.account.Client;
+import dev.keycard.core.account.User;
+import dev.keycard.core.key.SigningAlgorithm;
+import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.secret.Secrets;
+import dev.keycard.core.token.Scopes;
+import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.TokenFormat;
+import dev.keycard.server.store.JdbcClientStore;
+import dev.keycard.server.store.JdbcUserStore;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real keycard on a random loopback port with its own data directory, plus a real HTTP client.
+ * Users get a deliberately cheap Argon2id (64 KiB, one pass) so tests stay fast; production uses
+ * OWASP's parameters.
+ */
+public final class TestKeycard implements AutoCloseable {
+  public static final PasswordHasher FAST_HASHER = new PasswordHasher(new SecureRandom(), 64, 1, 1);
+  public static final String ISSUER = "http://127.0.0.1";
+  public static final String AUDIENCE = "keycard-api";
+
+  private final ServerConfig config;
+  private final InstantSource clock;
+  private KeycardServer server;
+  private TestHttp http;
+
+  private TestKeycard(ServerConfig config, InstantSource clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public static ServerConfig config(Path dataDir) {
+    return new ServerConfig(dataDir, "127.0.0.1", 0, ISSUER, AUDIENCE, Duration.ofMinutes(15), TokenFormat.JWT,
+        SigningAlgorithm.ES256, null, Duration.ofSeconds(30), Duration.ofDays(14), Duration.ofDays(30),
+        Duration.ZERO, 8192);
+  }
+
+  public static TestKeycard start(Path dataDir) {
+    return start(dataDir, c -> c);
+  }
+
+  public static TestKeycard start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+    return start(customize.apply(config(dataDir)), InstantSource.system());
+  }
+
+  public static TestKeycard start(ServerConfig config, InstantSource clock) {
+    TestKeycard k = new TestKeycard(config, clock);
+    k.startServer();
+    return k;
+  }
+
+  private void startServer() {
+    server = KeycardServer.start(config, clock, FAST_HASHER);
+    http = new TestHttp("http://127.0.0.1:" + server.port());
+  }
+
+  /** Stops the server and starts a new one on the same data directory (a new random port). */
+  public void restart() {
+    server.close();
+    startServer();
+  }
+
+  public KeycardServer server() {
+    return server;
+  }
+
+  public TestHttp http() {
+    return http;
+  }
+
+  public void addUser(String username, String password, String scope) {
+    new JdbcUserStore(server.database().dataSource())
+        .add(new User(username, FAST_HASHER.hash(password), Scopes.parse(scope), clock.instant()));
+  }
+
+  /** Adds a confidential client and returns its secret. */
+  public String addClient(String clientId, String scope) {
+    String secret = new Secrets(new SecureRandom()).newToken("kcs_", 32);
+    new JdbcClientStore(server.database().dataSource())
+        .add(new Client(clientId, Secrets.hash(secret), Scopes.parse(scope), clock.instant()));
+    return secret;
+  }
+
+  public void addPublicClient(String clientId, String scope) {
+    new JdbcClientStore(server.database().dataSource())
+        .add(new Client(clientId, null, Scopes.parse(scope), clock.instant()));
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
