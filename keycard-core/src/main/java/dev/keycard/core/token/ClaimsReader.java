@@ -47,7 +47,11 @@ final class ClaimsReader {
 
   /** The claims, or {@code null} when the payload is not a well-formed claims object. */
   static Claims read(byte[] payload) {
-    try (JsonParser p = JSON.createParser(payload)) {
+    return read(payload, 0, payload.length);
+  }
+
+  static Claims read(byte[] buffer, int offset, int length) {
+    try (JsonParser p = JSON.createParser(buffer, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

@@ -8,11 +8,13 @@ import dev.keycard.core.key.KeyRing;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.revocation.Denylist;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -90,10 +92,11 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
     if (key.algorithm() != header.algorithm) {
       return Rejection.ALGORITHM_NOT_ALLOWED.asVerification();
     }
+    // One copy of the token as bytes serves the signature check and the payload decoding.
+    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     boolean signed;
     try {
-      byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
-      signed = key.verifier().verify(header.jws, signingInput, new Base64URL(token.substring(dot2 + 1)));
+      signed = key.verifier().verify(header.jws, Arrays.copyOf(ascii, dot2), new Base64URL(token.substring(dot2 + 1)));
     } catch (JOSEException | RuntimeException e) {
       signed = false;
     }
@@ -103,7 +106,8 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
 
     ClaimsReader.Claims claims;
     try {
-      claims = ClaimsReader.read(B64URL.decode(token.substring(dot1 + 1, dot2)));
+      ByteBuffer payload = B64URL.decode(ByteBuffer.wrap(ascii, dot1 + 1, dot2 - dot1 - 1));
+      claims = ClaimsReader.read(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
     } catch (IllegalArgumentException e) {
       claims = null;
     }
