@@ -7,6 +7,7 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * verification runs on the event loop for every request. The comparison is constant-time.
  */
 final class HmacVerifier implements JWSVerifier {
+  private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+
   private final ThreadLocal<Mac> mac;
   private final JCAContext jca = new JCAContext();
 
@@ -42,7 +45,11 @@ final class HmacVerifier implements JWSVerifier {
     }
     // doFinal resets the Mac, so the per-thread instance is ready for the next token.
     byte[] expected = mac.get().doFinal(signingInput);
-    return MessageDigest.isEqual(expected, signature.decode());
+    try {
+      return MessageDigest.isEqual(expected, URL_DECODER.decode(signature.toString()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override
