@@ -27,13 +27,16 @@ import picocli.CommandLine.ParentCommand;
     description = "Serve, with a demo account 'viewer' (random password, printed once).", sortOptions = false)
 final class DemoCommand implements Callable<Integer> {
   static final String DEMO_USER = "viewer";
-  static final Set<String> DEMO_SCOPES = Set.of("stream:view", "chat:write");
+  static final Set<String> DEMO_SCOPES = Set.of("profile", "stream:watch");
 
   @ParentCommand
   KeycardCommand parent;
 
   @Mixin
   ServerOptions options;
+
+  @Mixin
+  StreamOptions streamOptions;
 
   @Spec
   CommandSpec spec;
@@ -43,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     ServerConfig config = options.toConfig(parent.environment);
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
-    try (KeycardServer server = KeycardServer.start(config, InstantSource.system(), hasher)) {
+    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true), InstantSource.system(), hasher)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);
       ServeCommand.awaitShutdown(server);
     }
@@ -73,8 +76,32 @@ final class DemoCommand implements Callable<Integer> {
       out.println("Log out:");
       out.println("  curl -s -X POST " + base + "/auth/logout -H \"Authorization: Bearer $ACCESS_TOKEN\"");
       out.println();
+      printPlayback(out, base, server.edgeBaseUrl(), password);
     }
     out.flush();
+  }
+
+  /**
+   * The live-stream walk-through, as shell commands that run as printed (curl, sed, grep): log in,
+   * start the built-in {@code demo} stream, fetch the signed playlist from the edge, fetch the first
+   * segment it names.
+   */
+  static void printPlayback(PrintWriter out, String base, String edgeBase, String password) {
+    out.println("Watch the built-in live stream 'demo' (copy and paste into a shell):");
+    out.println("  ACCESS_TOKEN=$(curl -s -X POST " + base + "/auth/login -H 'Content-Type: application/json' \\");
+    out.println("      -d '{\"username\":\"" + DEMO_USER + "\",\"password\":\"" + password + "\"}' \\");
+    out.println("      | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+    out.println("  PLAYLIST_URL=$(curl -s -X POST " + base + "/api/v1/stream/start \\");
+    out.println("      -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'Content-Type: application/json' \\");
+    out.println("      -d '{\"stream_id\":\"demo\"}' | sed -E 's/.*\"playlist_url\":\"([^\"]+)\".*/\\1/')");
+    out.println("  curl -s \"$PLAYLIST_URL\"                      # the playlist, every URI signed for you");
+    out.println("  SEGMENT=$(curl -s \"$PLAYLIST_URL\" | grep -v '^#' | head -n 1)");
+    out.println("  curl -s -o segment.ts -w '%{http_code} %{content_type} %{size_download} bytes\\n' \"" + edgeBase
+        + "$SEGMENT\"");
+    out.println("Play it (any HLS player; the URL works for a few minutes, then start again):");
+    out.println("  ffplay \"$PLAYLIST_URL\"      or      ffmpeg -i \"$PLAYLIST_URL\" -t 10 -c copy demo.ts");
+    out.println("Logging out stops the playback at the edge within seconds, even before the URLs expire.");
+    out.println();
   }
 
   private static String hostForUrl(String host) {

@@ -21,10 +21,13 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   ServerOptions options;
 
+  @Mixin
+  StreamOptions streamOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
-    try (KeycardServer server = KeycardServer.start(config, InstantSource.system(),
+    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true), InstantSource.system(),
         new PasswordHasher(new SecureRandom()))) {
       awaitShutdown(server);
     }

@@ -38,15 +38,19 @@ final class IngestEndpoints {
 
   void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    request.pause();
+    boolean hasBody = hasBody(request);
+    if (hasBody) {
+      // Held until the token and the path are checked; receive() reads it, anything else closes.
+      request.pause();
+    }
     HttpServerResponse response = ctx.response();
     response.headersEndHandler(v -> {
-      if (!request.isEnded()) {
+      if (hasBody && !request.isEnded()) {
         response.putHeader(HttpHeaders.CONNECTION, "close");
       }
     });
     response.endHandler(v -> {
-      if (!request.isEnded()) {
+      if (hasBody && !request.isEnded()) {
         request.connection().close();
       }
     });
@@ -110,6 +114,10 @@ final class IngestEndpoints {
 
   private void receive(RoutingContext ctx, StreamId stream, String file, MediaType type) {
     HttpServerRequest request = ctx.request();
+    if (request.isEnded()) {
+      Responses.error(ctx, 400, "invalid_request", "The body is empty");
+      return;
+    }
     int max = type.maxBytes();
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && (!length.matches("[0-9]{1,12}") || Long.parseLong(length) > max)) {
@@ -157,6 +165,12 @@ final class IngestEndpoints {
       ctx.response().writeContinue();
     }
     request.resume();
+  }
+
+  /** RFC 9112 §6.3: a request has a body when it declares a length above 0 or a transfer coding. */
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.equals("0"));
   }
 
   private static void tooLarge(RoutingContext ctx) {

@@ -1,0 +1,48 @@
+package dev.keycard.server.cli;
+
+import dev.keycard.server.config.Durations;
+import dev.keycard.server.config.StreamingConfig;
+import dev.keycard.server.stream.UrlScheme;
+import picocli.CommandLine.Option;
+
+/** The live-delivery options of {@code serve} and {@code demo}. */
+final class StreamOptions {
+  @Option(names = "--edge-port", defaultValue = "8081",
+      description = "TCP port of the edge (signed media URLs). Default: ${DEFAULT-VALUE}")
+  int edgePort;
+
+  @Option(names = "--edge-base-url", paramLabel = "URL",
+      description = "How players reach the edge, used in playlist URLs. Default: http://localhost:EDGE-PORT")
+  String edgeBaseUrl;
+
+  @Option(names = "--playlist-url-ttl", paramLabel = "DURATION", defaultValue = "5m",
+      description = "Life of the playlist URL stream-start hands out, 1m to 10m. Default: ${DEFAULT-VALUE}")
+  String playlistUrlTtl;
+
+  @Option(names = "--url-scheme", paramLabel = "keycard|prefix", defaultValue = "keycard",
+      description = "Signed-URL scheme stream-start hands out: keycard (HMAC query signature) or prefix "
+          + "(path-prefix token). Default: ${DEFAULT-VALUE}")
+  String urlScheme;
+
+  @Option(names = "--edge-cache-mib", paramLabel = "MIB", defaultValue = "256",
+      description = "Segment cache of the edge, in MiB. Default: ${DEFAULT-VALUE}")
+  long edgeCacheMib;
+
+  @Option(names = "--no-demo-stream", description = "Do not run the built-in 'demo' live stream.")
+  boolean noDemoStream;
+
+  /** @throws IllegalArgumentException naming the option that is wrong */
+  StreamingConfig toConfig(boolean demoStream) {
+    java.time.Duration ttl;
+    try {
+      ttl = Durations.parse(playlistUrlTtl);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--playlist-url-ttl: " + e.getMessage());
+    }
+    if (edgeCacheMib < 1 || edgeCacheMib > 1024L * 1024) {
+      throw new IllegalArgumentException("--edge-cache-mib must be between 1 and 1048576");
+    }
+    return new StreamingConfig(edgePort, edgeBaseUrl == null || edgeBaseUrl.isBlank() ? null : edgeBaseUrl, ttl,
+        UrlScheme.parse(urlScheme), demoStream && !noDemoStream, edgeCacheMib * 1024 * 1024);
+  }
+}
