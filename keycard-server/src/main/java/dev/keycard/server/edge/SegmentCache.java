@@ -3,6 +3,10 @@ package dev.keycard.server.edge;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keycard.server.stream.OriginReply;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -13,6 +17,12 @@ import java.util.function.Supplier;
  * same path share the pending fetch (Caffeine's {@link AsyncCache} holds the future, not the value),
  * so a thousand viewers arriving at a fresh segment cost the origin one request. Only segments are
  * kept; a "not found" or "offline" answer is dropped as soon as it arrives so it is asked again.
+ *
+ * <p>Segments are copied off the heap once when they enter the cache: Netty writes a heap buffer to a
+ * socket by first copying it into a direct buffer, on every request; a direct buffer goes out as is.
+ * The direct memory is freed by the garbage collector once an evicted segment is no longer being
+ * written (the JDK's {@link ByteBuffer#allocateDirect} cleaner), so it stays bounded by the cache size
+ * plus the segments in flight.
  *
  * <p>Maintenance (eviction) runs on the calling thread: it is a few map operations, and an event
  * loop must not hand work to the common pool only to wait for it.
@@ -35,7 +45,8 @@ final class SegmentCache {
 
   /** The cached segment, or the pending or new fetch of {@code path} by {@code fill}. */
   CompletableFuture<OriginReply> get(String path, Supplier<CompletionStage<OriginReply>> fill) {
-    CompletableFuture<OriginReply> reply = cache.get(path, (key, executor) -> fill.get().toCompletableFuture());
+    CompletableFuture<OriginReply> reply = cache.get(path,
+        (key, executor) -> fill.get().toCompletableFuture().thenApply(SegmentCache::offHeap));
     if (reply.isDone()) {
       dropUnlessFound(path, reply);
     } else {
@@ -56,6 +67,16 @@ final class SegmentCache {
 
   long maxBytes() {
     return maxBytes;
+  }
+
+  private static OriginReply offHeap(OriginReply reply) {
+    if (!(reply instanceof OriginReply.Found found)) {
+      return reply;
+    }
+    Buffer body = found.body();
+    ByteBuffer direct = ByteBuffer.allocateDirect(body.length());
+    direct.put(body.getBytes()).flip();
+    return new OriginReply.Found(BufferInternal.buffer(Unpooled.wrappedBuffer(direct)), found.type());
   }
 
   private void dropUnlessFound(String path, CompletableFuture<OriginReply> reply) {
