@@ -41,6 +41,7 @@ import dev.keycard.server.store.JdbcSigningKeyStore;
 import dev.keycard.server.store.JdbcUserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -145,7 +146,8 @@ public final class KeycardServer implements AutoCloseable {
       Services services = new Services(config, auth, new BearerAuthenticator(verifier),
           config.tokenFormat() == TokenFormat.OPAQUE, keys);
 
-      vertx = Vertx.vertx();
+      // Native transport (epoll) when its library is present: the edge writes large segments.
+      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       StreamRegistry registry = new StreamRegistry(new JdbcStreamStore(database.dataSource()), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
