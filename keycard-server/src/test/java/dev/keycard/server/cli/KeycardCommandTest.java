@@ -150,6 +150,15 @@ class KeycardCommandTest {
   }
 
   @Test
+  void configFileWithAnUnknownKeyIsRefused() throws Exception {
+    Path file = dir.resolve("typo.properties");
+    Files.writeString(file, "refresh-idle-tll=7d\n");
+    Run r = run("serve", "--config", file.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown keys [refresh-idle-tll]");
+  }
+
+  @Test
   void shortHs256SecretIsRefusedAtStartWithExitCode2() {
     Run r = run("", Map.of("KEYCARD_HS256_SECRET", "too-short"), "serve", "--algorithm", "HS256",
         "--data-dir", dir.toString());
