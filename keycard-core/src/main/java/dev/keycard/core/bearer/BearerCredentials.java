@@ -23,6 +23,14 @@ public final class BearerCredentials {
   public record Malformed(String description) implements Found {}
 
   private static final Absent ABSENT = new Absent();
+  /** The {@code b64token} characters of RFC 6750 §2.1, less the trailing {@code =}. */
+  private static final boolean[] B64TOKEN = new boolean[128];
+
+  static {
+    for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".toCharArray()) {
+      B64TOKEN[c] = true;
+    }
+  }
   private static final Malformed TWO = new Malformed("More than one credential was sent");
   private static final Malformed BROKEN = new Malformed("The Authorization header is malformed");
 
@@ -71,9 +79,7 @@ public final class BearerCredentials {
     }
     for (int i = start; i < padding; i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-      if (!ok) {
+      if (c >= 128 || !B64TOKEN[c]) {
         // A space here means two tokens, or a comma-separated list of credentials: both malformed.
         return BROKEN;
       }

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
@@ -106,7 +105,7 @@ public final class KeyRing {
 
   private static JWSVerifier verifierFor(SigningKey k) throws JOSEException {
     return switch (k.algorithm()) {
-      case HS256 -> new MACVerifier(k.jwk().toOctetSequenceKey());
+      case HS256 -> new HmacVerifier(k.jwk().toOctetSequenceKey().toByteArray());
       case RS256 -> new RSASSAVerifier(k.jwk().toRSAKey().toRSAPublicKey());
       case ES256 -> new ECDSAVerifier(k.jwk().toECKey().toECPublicKey());
       case EdDSA -> new Ed25519Verifier(k.jwk().toOctetKeyPair());

@@ -8,11 +8,13 @@ import dev.keycard.core.key.KeyRing;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.revocation.Denylist;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -90,10 +92,11 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
     if (key.algorithm() != header.algorithm) {
       return Rejection.ALGORITHM_NOT_ALLOWED.asVerification();
     }
+    // One copy of the token as bytes serves the signature check and the payload decoding.
+    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     boolean signed;
     try {
-      byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
-      signed = key.verifier().verify(header.jws, signingInput, new Base64URL(token.substring(dot2 + 1)));
+      signed = key.verifier().verify(header.jws, Arrays.copyOf(ascii, dot2), new Base64URL(token.substring(dot2 + 1)));
     } catch (JOSEException | RuntimeException e) {
       signed = false;
     }
@@ -101,79 +104,49 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
       return Rejection.BAD_SIGNATURE.asVerification();
     }
 
-    Map<String, Object> claims;
+    ClaimsReader.Claims claims;
     try {
-      byte[] payload = B64URL.decode(token.substring(dot1 + 1, dot2));
-      claims = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException | ParseException e) {
-      return Rejection.MALFORMED.asVerification();
+      ByteBuffer payload = B64URL.decode(ByteBuffer.wrap(ascii, dot1 + 1, dot2 - dot1 - 1));
+      claims = ClaimsReader.read(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+    } catch (IllegalArgumentException e) {
+      claims = null;
     }
-    return checkClaims(claims);
+    return claims == null ? Rejection.MALFORMED.asVerification() : checkClaims(claims);
   }
 
-  private Verification checkClaims(Map<String, Object> claims) {
-    Object exp = claims.get("exp");
-    Object nbf = claims.get("nbf");
-    Object iat = claims.get("iat");
-    Object iss = claims.get("iss");
-    Object aud = claims.get("aud");
-    Object sub = claims.get("sub");
-    Object jti = claims.get("jti");
-    Object clientId = claims.get("client_id");
-    Object scope = claims.get("scope");
-    Object sid = claims.get("sid");
-    if (!isNumberOrNull(exp) || !isNumberOrNull(nbf) || !isNumberOrNull(iat) || !isStringOrNull(iss)
-        || !isStringOrNull(sub) || !isStringOrNull(jti) || !isStringOrNull(clientId)
-        || !isStringOrNull(scope) || !isStringOrNull(sid) || !(aud == null || aud instanceof String || aud instanceof List)) {
-      return Rejection.MALFORMED.asVerification();
-    }
-    if (exp == null) {
+  private Verification checkClaims(ClaimsReader.Claims c) {
+    if (c.exp == null) {
       return Rejection.MISSING_CLAIM.asVerification();
     }
     long now = clock.millis();
-    long expMillis = seconds(exp) * 1000;
+    long expMillis = c.exp * 1000;
     if (now >= expMillis + skewMillis) {
       return Rejection.EXPIRED.asVerification();
     }
-    long nbfMillis = nbf == null ? Long.MIN_VALUE : seconds(nbf) * 1000;
-    if (nbf != null && now + skewMillis < nbfMillis) {
+    if (c.nbf != null && now + skewMillis < c.nbf * 1000) {
       return Rejection.NOT_YET_VALID.asVerification();
     }
-    if (iss == null) {
+    if (c.iss == null) {
       return Rejection.MISSING_CLAIM.asVerification();
     }
-    if (!issuer.equals(iss)) {
+    if (!issuer.equals(c.iss)) {
       return Rejection.WRONG_ISSUER.asVerification();
     }
-    List<String> audiences;
-    if (aud == null) {
+    if (c.aud == null) {
       return Rejection.MISSING_CLAIM.asVerification();
-    } else if (aud instanceof String a) {
-      audiences = List.of(a);
-    } else {
-      for (Object a : (List<?>) aud) {
-        if (!(a instanceof String)) {
-          return Rejection.MALFORMED.asVerification();
-        }
-      }
-      @SuppressWarnings("unchecked")
-      List<String> list = (List<String>) aud;
-      audiences = list;
     }
-    if (!audiences.contains(audience)) {
+    if (!c.aud.contains(audience)) {
       return Rejection.WRONG_AUDIENCE.asVerification();
     }
-    if (sub == null || iat == null || jti == null || clientId == null) {
+    if (c.sub == null || c.iat == null || c.jti == null || c.clientId == null) {
       return Rejection.MISSING_CLAIM.asVerification();
     }
-    if (denylist.isRevoked((String) jti) || (sid != null && denylist.isRevoked((String) sid))) {
+    if (denylist.isRevoked(c.jti) || (c.sid != null && denylist.isRevoked(c.sid))) {
       return Rejection.REVOKED.asVerification();
     }
-    Instant issuedAt = Instant.ofEpochSecond(seconds(iat));
-    return new Verification.Verified(new AccessToken(
-        (String) sub, Scopes.parse((String) scope), (String) clientId, (String) iss, audiences,
-        (String) jti, (String) sid, issuedAt,
-        nbf == null ? issuedAt : Instant.ofEpochMilli(nbfMillis), Instant.ofEpochMilli(expMillis)));
+    Instant issuedAt = Instant.ofEpochSecond(c.iat);
+    return new Verification.Verified(new AccessToken(c.sub, Scopes.parse(c.scope), c.clientId, c.iss, c.aud,
+        c.jti, c.sid, issuedAt, c.nbf == null ? issuedAt : Instant.ofEpochSecond(c.nbf), Instant.ofEpochMilli(expMillis)));
   }
 
   private HeaderCheck header(String segment) {
@@ -197,18 +170,6 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
       }
     }
     return true;
-  }
-
-  private static boolean isNumberOrNull(Object o) {
-    return o == null || o instanceof Number;
-  }
-
-  private static boolean isStringOrNull(Object o) {
-    return o == null || o instanceof String;
-  }
-
-  private static long seconds(Object numericDate) {
-    return ((Number) numericDate).longValue();
   }
 
   /** A header segment's verdict: a rejection, or the parsed header with its kid and algorithm. */

@@ -1,9 +1,9 @@
 package dev.keycard.core.token;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Parsing and formatting of the space-separated scope strings of RFC 6749 §3.3.
@@ -18,7 +18,19 @@ public final class Scopes {
     if (scope == null || scope.isBlank()) {
       return Set.of();
     }
-    return Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet());
+    // Called for every token verified: a plain scan, not a regex split.
+    List<String> parts = new ArrayList<>(4);
+    int start = -1;
+    for (int i = 0; i <= scope.length(); i++) {
+      boolean space = i == scope.length() || scope.charAt(i) == ' ';
+      if (space && start >= 0) {
+        parts.add(scope.substring(start, i));
+        start = -1;
+      } else if (!space && start < 0) {
+        start = i;
+      }
+    }
+    return Set.copyOf(parts);
   }
 
   public static String format(Set<String> scopes) {

@@ -1,0 +1,29 @@
+package dev.keycard.core.hls;
+
+/**
+ * Why {@link PlaylistRewriter} refused a playlist. Descriptions are fixed ASCII text: nothing from the
+ * playlist is echoed, so a description can go into a log line or an error body as is.
+ */
+public enum PlaylistRefusal {
+  NOT_A_PLAYLIST("The playlist does not start with #EXTM3U"),
+  TOO_LARGE("The playlist is larger than allowed"),
+  INVALID_PLAYLIST_PATH("The playlist path is not a normalized absolute path"),
+  MALFORMED_TAG("A tag that the rewriter reads is malformed"),
+  MALFORMED_URI("A URI in the playlist is empty, unquoted or not a valid RFC 3986 reference"),
+  ENCODED_DOT_OR_SLASH("A URI hides a dot, slash, backslash or NUL behind percent-encoding"),
+  ESCAPES_ROOT("A URI climbs above the root with '..'"),
+  FOREIGN_URL("A URI points at another origin"),
+  UNSUPPORTED_SCHEME("A URI uses a scheme that is neither http(s) nor an allowed key system"),
+  VARIABLE_SUBSTITUTION("A URI uses EXT-X-DEFINE variable substitution, which the rewriter does not expand"),
+  UNKNOWN_URI_TAG("A tag the rewriter does not know carries a URI attribute");
+
+  private final String description;
+
+  PlaylistRefusal(String description) {
+    this.description = description;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.keycard.core.signedurl;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a signed URL grants: one path (or, for a path-prefix token, the directory holding it) until
+ * an instant, optionally to one playback session and one client address.
+ *
+ * @param path      the raw, absolute path (e.g. {@code /live/demo/index.m3u8})
+ * @param expiresAt the first instant at which the URL no longer works (whole seconds are used)
+ * @param sessionId the playback session, or {@code null}; echoed back in {@link UrlCheck.Valid} so the
+ *                  edge can count or cut sessions
+ * @param clientIp  the address the URL is bound to, or {@code null} for any address
+ */
+public record UrlGrant(String path, Instant expiresAt, String sessionId, String clientIp) {
+  public UrlGrant {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+  }
+
+  public static UrlGrant of(String path, Instant expiresAt) {
+    return new UrlGrant(path, expiresAt, null, null);
+  }
+
+  public UrlGrant forSession(String sessionId) {
+    return new UrlGrant(path, expiresAt, sessionId, clientIp);
+  }
+
+  public UrlGrant boundTo(String clientIp) {
+    return new UrlGrant(path, expiresAt, sessionId, clientIp);
+  }
+
+  /** The expiry as epoch seconds, refused when it is not a positive 12-digit number. */
+  long checkedExpiry() {
+    long exp = expiresAt.getEpochSecond();
+    if (exp <= 0 || Long.toString(exp).length() > UrlAlphabet.MAX_EPOCH_DIGITS) {
+      throw new IllegalArgumentException("expiry out of range: " + expiresAt);
+    }
+    return exp;
+  }
+
+  /** The session id, {@code null} when absent, refused unless it matches [A-Za-z0-9._-]{1,128}. */
+  String checkedSessionId() {
+    if (sessionId != null && !UrlAlphabet.isSessionId(sessionId)) {
+      throw new IllegalArgumentException("a session id must match [A-Za-z0-9._-]{1," + UrlAlphabet.MAX_SESSION_ID_LENGTH + "}");
+    }
+    return sessionId;
+  }
+
+  /** The client address in lower case, {@code null} when absent, refused unless it looks like an IP. */
+  String checkedClientIp() {
+    if (clientIp == null) {
+      return null;
+    }
+    if (!UrlAlphabet.isIpText(clientIp)) {
+      throw new IllegalArgumentException("not an IP address literal");
+    }
+    return clientIp.toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.keycard.core.signedurl;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx, started by a test as a child process on a random loopback port with everything
+ * (config, pid, logs, temp files, document root) in one temporary directory, and stopped by
+ * {@link #close()}. When nginx is not installed the test is skipped with a loud message, unless
+ * {@code KEYCARD_REQUIRE_TOOLS=true} (CI), where it fails.
+ */
+final class RealNginx implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(15);
+
+  private final Process process;
+  private final Path dir;
+  private final int port;
+
+  private RealNginx(Process process, Path dir, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** The installed nginx binary, if any. */
+  static Optional<Path> find() {
+    for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx", "/usr/local/bin/nginx")) {
+      if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate))) {
+        return Optional.of(Path.of(candidate));
+      }
+    }
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isRegularFile(Path.of(d, "nginx")) && Files.isExecutable(Path.of(d, "nginx"))) {
+        return Optional.of(Path.of(d, "nginx"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The nginx binary; when there is none, the calling test is skipped with a loud message, or fails
+   * when {@code KEYCARD_REQUIRE_TOOLS=true}.
+   */
+  static Path requireNginx() {
+    Optional<Path> nginx = find();
+    if (nginx.isPresent()) {
+      return nginx.get();
+    }
+    String message = "nginx is not installed (apt-get install -y nginx): the nginx secure_link interop tests cannot run";
+    if ("true".equals(System.getenv("KEYCARD_REQUIRE_TOOLS"))) {
+      fail(message + " and KEYCARD_REQUIRE_TOOLS=true");
+    }
+    System.err.println("*** SKIPPED: " + message + " ***");
+    assumeTrue(false, message);
+    throw new AssertionError("unreachable");
+  }
+
+  /**
+   * Starts nginx serving {@code dir/www} with the given {@code location} blocks.
+   *
+   * @param locations text placed inside the {@code server} block, e.g. {@code location /live/ { ... }}
+   */
+  static RealNginx start(Path dir, String locations) throws IOException, InterruptedException {
+    Path nginx = requireNginx();
+    // Workers may run as an unprivileged user: they must be able to read the document root.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freeLoopbackPort();
+      Path conf = dir.resolve("nginx.conf");
+      Files.writeString(conf, config(dir, port, locations));
+      Process p = new ProcessBuilder(nginx.toString(), "-e", dir.resolve("error.log").toString(), "-c", conf.toString(),
+          "-p", dir.toString(), "-g", "daemon off;")
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("stdout.log").toFile())
+          .start();
+      RealNginx running = new RealNginx(p, dir, port);
+      if (running.awaitListening()) {
+        return running;
+      }
+      running.close();
+      last = new IOException("nginx did not start on port " + port + ": " + running.log());
+    }
+    throw last;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String log() {
+    try {
+      return Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "(no error.log)";
+    } catch (IOException e) {
+      return "(error.log unreadable)";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy(); // SIGTERM: nginx's fast shutdown, workers included
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean awaitListening() throws InterruptedException {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return true;
+      } catch (IOException notYet) {
+        // Waiting for an external process to bind its port; nothing here measures time.
+        Thread.sleep(25);
+      }
+    }
+    return false;
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String config(Path dir, int port, String locations) {
+    String d = dir.toAbsolutePath().toString();
+    return """
+        worker_processes 1;
+        pid %1$s/nginx.pid;
+        error_log %1$s/error.log warn;
+        events { worker_connections 64; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/client_body;
+          proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi;
+          scgi_temp_path %1$s/scgi;
+          types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+          server {
+            listen 127.0.0.1:%2$d;
+            root %1$s/www;
+        %3$s
+          }
+        }
+        """.formatted(d, port, locations);
+  }
+}
