@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,20 @@ public final class Routes {
   /** Request bodies larger than this are refused with 413: no endpoint needs more. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
+  static final long REQUEST_TIMEOUT_MS = 30_000;
+
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
   private Routes() {}
 
   public static Router routes(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    // A request stuck behind a hung store is answered rather than left open.
+    router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
@@ -64,6 +73,11 @@ public final class Routes {
           failure.getCause() == null ? "" : failure.getCause().getClass().getSimpleName());
       Responses.noStore(ctx);
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
+      return;
+    }
+    if (failure == null && status == 503) {
+      Responses.noStore(ctx);
+      Responses.error(ctx, 503, "temporarily_unavailable", "The server could not answer in time; retry later");
       return;
     }
     if (failure == null && status >= 400 && status < 500) {
