@@ -12,10 +12,9 @@ import dev.keycard.core.revocation.PersistentDenylist;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.AccessTokenIssuer;
 import dev.keycard.core.token.AccessTokenVerifier;
-import dev.keycard.core.token.CachingAccessTokenVerifier;
-import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKey;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.server.config.ServerConfig;
@@ -127,8 +126,9 @@ public final class KeycardServer implements AutoCloseable {
             config.accessTokenTtl(), clock);
         verifier = new OpaqueAccessTokenVerifier(opaqueStore, denylist, clock, config.audience());
       }
-      verifier = new CachingAccessTokenVerifier(verifier,
-          new VerifiedTokenCache(denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE));
+      // Remembers verified tokens by their whole Authorization value: a client repeating its token
+      // skips parsing and the signature (or, for opaque tokens, the database) until it expires.
+      VerifiedTokenCache cache = new VerifiedTokenCache(denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE);
 
       AuthorizationServer auth = AuthorizationServer.builder()
           .users(new JdbcUserStore(database.dataSource()))
@@ -143,7 +143,7 @@ public final class KeycardServer implements AutoCloseable {
           .accessTokenLifetime(config.accessTokenTtl())
           .clockSkew(config.clockSkew())
           .build();
-      Services services = new Services(config, auth, new BearerAuthenticator(verifier),
+      Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys);
 
       // Native transport (epoll) when its library is present: the edge writes large segments.

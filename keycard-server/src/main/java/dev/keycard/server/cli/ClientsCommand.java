@@ -54,7 +54,7 @@ final class ClientsCommand {
         throw new IllegalArgumentException("--scope must be space-separated scope tokens (RFC 6749 §3.3)");
       }
       String secret = publicClient ? null : new Secrets(new SecureRandom()).newToken(SECRET_PREFIX, 32);
-      try (Database db = Stores.open(common.dataDir)) {
+      try (Database db = Database.open(common.dataDir)) {
         new JdbcClientStore(db.dataSource()).add(new Client(clientId, secret == null ? null : Secrets.hash(secret),
             Scopes.parse(scope), Instant.now()));
       } catch (IllegalStateException e) {

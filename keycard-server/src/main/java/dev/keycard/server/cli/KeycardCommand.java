@@ -3,7 +3,9 @@ package dev.keycard.server.cli;
 import dev.keycard.server.config.EnvironmentDefaults;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,6 +41,18 @@ public final class KeycardCommand implements Runnable {
     System.exit(code);
   }
 
+  /** The long option names of every command, without dashes. */
+  private static Set<String> optionNames(CommandLine cli) {
+    Set<String> names = new HashSet<>();
+    for (var option : cli.getCommandSpec().options()) {
+      names.add(option.longestName().replaceFirst("^-+", ""));
+    }
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      names.addAll(optionNames(sub));
+    }
+    return names;
+  }
+
   /** Runs one command line; tests call this with their own streams and environment. */
   public static int execute(String[] args, InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env) {
     EnvironmentDefaults defaults;
@@ -49,6 +63,12 @@ public final class KeycardCommand implements Runnable {
       return 2;
     }
     CommandLine cli = new CommandLine(new KeycardCommand(in, env));
+    Set<String> unknown = defaults.unknownFileKeys(optionNames(cli));
+    if (!unknown.isEmpty()) {
+      err.println("keycard: the config file has unknown keys " + unknown + " (keys are option names without dashes,"
+          + " e.g. refresh-idle-ttl=7d)");
+      return 2;
+    }
     cli.setOut(out).setErr(err).setDefaultValueProvider(defaults);
     cli.setParameterExceptionHandler((ex, ignored) -> {
       ex.getCommandLine().getErr().println("keycard: " + ex.getMessage());

@@ -41,7 +41,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (Database db = Stores.open(common.dataDir)) {
+      try (Database db = Database.open(common.dataDir)) {
         JdbcSigningKeyStore store = new JdbcSigningKeyStore(db.dataSource());
         SigningAlgorithm alg = algorithm != null ? SigningAlgorithm.parse(algorithm) : current(store.all());
         if (alg == SigningAlgorithm.HS256) {

@@ -37,7 +37,7 @@ final class StreamsCommand {
         throw new IllegalArgumentException("ID must match [a-z0-9][a-z0-9_-]{0,63}");
       }
       boolean added;
-      try (Database db = Stores.open(common.dataDir)) {
+      try (Database db = Database.open(common.dataDir)) {
         added = new JdbcStreamStore(db.dataSource()).add(new StreamId(streamId), Instant.now());
       }
       if (!added) {

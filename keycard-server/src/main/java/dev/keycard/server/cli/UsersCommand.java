@@ -67,7 +67,7 @@ final class UsersCommand {
             + MIN_PASSWORD + " characters");
       }
       String hash = new PasswordHasher(new SecureRandom()).hash(password);
-      try (Database db = Stores.open(common.dataDir)) {
+      try (Database db = Database.open(common.dataDir)) {
         new JdbcUserStore(db.dataSource()).add(new User(name, hash, Scopes.parse(scope), Instant.now()));
       } catch (IllegalStateException e) {
         throw new IllegalArgumentException("the user '" + name + "' already exists");

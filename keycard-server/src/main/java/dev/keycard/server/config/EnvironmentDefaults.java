@@ -55,6 +55,13 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
     return new EnvironmentDefaults(environment, props);
   }
 
+  /** Keys of the config file that name no option in {@code known}: typos must not pass silently. */
+  public java.util.Set<String> unknownFileKeys(java.util.Set<String> known) {
+    java.util.Set<String> unknown = new java.util.TreeSet<>(file.stringPropertyNames());
+    unknown.removeAll(known);
+    return unknown;
+  }
+
   public static String environmentName(String longOption) {
     return "KEYCARD_" + longOption.replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
   }

@@ -15,6 +15,9 @@ final class Blocking {
 
   static <T> void run(Vertx vertx, RoutingContext ctx, Callable<T> work, Consumer<T> then) {
     vertx.executeBlocking(work, false).onComplete(ar -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return; // answered meanwhile (timeout) or the client went away
+      }
       if (ar.succeeded()) {
         try {
           then.accept(ar.result());

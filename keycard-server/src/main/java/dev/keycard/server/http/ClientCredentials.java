@@ -15,8 +15,8 @@ import java.util.List;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
 sealed interface ClientCredentials {
-  /** What the request said; {@code viaBasic} decides whether a refusal carries a Basic challenge. */
-  record Presented(ClientAuthentication authentication, boolean viaBasic) implements ClientCredentials {}
+  /** What the request said (both fields {@code null} when it said nothing). */
+  record Presented(ClientAuthentication authentication) implements ClientCredentials {}
 
   record Malformed(String description) implements ClientCredentials {}
 
@@ -25,7 +25,7 @@ sealed interface ClientCredentials {
     String formSecret = form.get("client_secret");
     List<String> basic = authorization.stream().filter(v -> v.regionMatches(true, 0, "Basic ", 0, 6)).toList();
     if (basic.isEmpty()) {
-      return new Presented(new ClientAuthentication(emptyToNull(formId), emptyToNull(formSecret)), false);
+      return new Presented(new ClientAuthentication(emptyToNull(formId), emptyToNull(formSecret)));
     }
     if (basic.size() > 1 || authorization.size() > 1) {
       return new Malformed("More than one Authorization header was sent");
@@ -40,7 +40,7 @@ sealed interface ClientCredentials {
     if (formId != null && !formId.equals(idAndSecret[0])) {
       return new Malformed("client_id does not match the Basic credentials");
     }
-    return new Presented(new ClientAuthentication(idAndSecret[0], idAndSecret[1]), true);
+    return new Presented(new ClientAuthentication(idAndSecret[0], idAndSecret[1]));
   }
 
   /** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined with a colon. */

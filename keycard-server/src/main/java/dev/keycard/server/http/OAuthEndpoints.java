@@ -7,6 +7,7 @@ import dev.keycard.core.auth.IntrospectionResult;
 import dev.keycard.core.auth.OAuthError;
 import dev.keycard.core.auth.RevocationResult;
 import dev.keycard.core.auth.TokenGrant;
+import dev.keycard.core.token.Scopes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -43,9 +44,9 @@ final class OAuthEndpoints {
     String scope = form.get("scope");
     switch (grantType) {
       case "refresh_token" -> Blocking.run(vertx, ctx,
-          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, r, request.get()));
+          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, r));
       case "client_credentials" -> Blocking.run(vertx, ctx,
-          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, r, request.get()));
+          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, r));
       default -> Responses.oauthError(ctx, OAuthError.unsupportedGrantType());
     }
   }
@@ -60,7 +61,7 @@ final class OAuthEndpoints {
               Responses.noStore(ctx);
               ctx.response().setStatusCode(200).end();
             }
-            case RevocationResult.Failed f -> answerError(ctx, f.error(), request);
+            case RevocationResult.Failed f -> Responses.oauthError(ctx, f.error());
           }
         }));
   }
@@ -75,7 +76,7 @@ final class OAuthEndpoints {
               Responses.noStore(ctx);
               Responses.json(ctx, 200, new JsonObject(i.response()));
             }
-            case IntrospectionResult.Failed f -> answerError(ctx, f.error(), request);
+            case IntrospectionResult.Failed f -> Responses.oauthError(ctx, f.error());
           }
         }));
   }
@@ -89,10 +90,10 @@ final class OAuthEndpoints {
     if (grant.refreshToken() != null) {
       body.put("refresh_token", grant.refreshToken());
     }
-    return body.put("scope", dev.keycard.core.token.Scopes.format(grant.scopes()));
+    return body.put("scope", Scopes.format(grant.scopes()));
   }
 
-  private record Request(MultiMap form, ClientAuthentication client, boolean viaBasic) {}
+  private record Request(MultiMap form, ClientAuthentication client) {}
 
   private static Optional<Request> read(RoutingContext ctx) {
     if (!Requests.requireMediaType(ctx, Requests.FORM)) {
@@ -107,21 +108,17 @@ final class OAuthEndpoints {
         Responses.oauthError(ctx, OAuthError.invalidRequest(m.description()));
         yield Optional.empty();
       }
-      case ClientCredentials.Presented p -> Optional.of(new Request(form.get(), p.authentication(), p.viaBasic()));
+      case ClientCredentials.Presented p -> Optional.of(new Request(form.get(), p.authentication()));
     };
   }
 
-  private static void answerGrant(RoutingContext ctx, GrantResult result, Request request) {
+  private static void answerGrant(RoutingContext ctx, GrantResult result) {
     switch (result) {
       case GrantResult.Granted g -> {
         Responses.noStore(ctx);
         Responses.json(ctx, 200, tokenResponse(g.grant()));
       }
-      case GrantResult.Failed f -> answerError(ctx, f.error(), request);
+      case GrantResult.Failed f -> Responses.oauthError(ctx, f.error());
     }
-  }
-
-  private static void answerError(RoutingContext ctx, OAuthError error, Request request) {
-    Responses.oauthError(ctx, error);
   }
 }

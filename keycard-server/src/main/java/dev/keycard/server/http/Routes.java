@@ -3,11 +3,13 @@ package dev.keycard.server.http;
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
 import dev.keycard.server.stream.Streaming;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,9 @@ public final class Routes {
   /** Request bodies larger than this are refused with 413: no endpoint needs more. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
+  static final long REQUEST_TIMEOUT_MS = 30_000;
+  private static final String DECODING = "keycard.decoding";
+
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
   private Routes() {}
@@ -38,6 +43,12 @@ public final class Routes {
    */
   public static Router routes(Vertx vertx, Services services, Streaming streaming) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    // A request stuck behind a hung store is answered rather than left open.
+    router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
@@ -48,18 +59,20 @@ public final class Routes {
     router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
     router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
 
+    router.route().handler(Routes::reading);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
-    router.post("/auth/login").handler(body).handler(session::login);
+    router.post("/auth/login").handler(body).handler(Routes::read).handler(session::login);
     router.post("/auth/logout").handler(ctx -> guard.check(ctx, null, session::logout));
-    router.post("/oauth2/token").handler(body).handler(oauth::token);
-    router.post("/oauth2/revoke").handler(body).handler(oauth::revoke);
-    router.post("/oauth2/introspect").handler(body).handler(oauth::introspect);
+    router.post("/oauth2/token").handler(body).handler(Routes::read).handler(oauth::token);
+    router.post("/oauth2/revoke").handler(body).handler(Routes::read).handler(oauth::revoke);
+    router.post("/oauth2/introspect").handler(body).handler(Routes::read)
+        .handler(oauth::introspect);
 
     if (streaming != null) {
       var streams = new StreamEndpoints(vertx, streaming);
       var ingest = new IngestEndpoints(streaming.origin(), guard);
-      router.post("/api/v1/stream/start").handler(body).handler(ctx -> guard.check(ctx, null, streams::start));
-      router.post("/api/v1/streams").handler(body).handler(ctx -> guard.check(ctx, null, streams::register));
+      router.post("/api/v1/stream/start").handler(body).handler(Routes::read).handler(ctx -> guard.check(ctx, null, streams::start));
+      router.post("/api/v1/streams").handler(body).handler(Routes::read).handler(ctx -> guard.check(ctx, null, streams::register));
       // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
       router.route("/ingest/*").handler(ingest::handle);
     }
@@ -74,6 +87,24 @@ public final class Routes {
     return router;
   }
 
+  /**
+   * Marks the body as being decoded: Vert.x (Netty) decodes form bodies itself and fails the request
+   * with an exception on bad percent-encoding or an empty name, which is the client's error (400),
+   * not ours. Their messages quote the input, so they are neither answered nor logged.
+   */
+  private static void reading(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.regionMatches(true, 0, Requests.FORM, 0, Requests.FORM.length())) {
+      ctx.put(DECODING, Boolean.TRUE);
+    }
+    ctx.next();
+  }
+
+  private static void read(RoutingContext ctx) {
+    ctx.remove(DECODING);
+    ctx.next();
+  }
+
   private static void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
@@ -82,6 +113,16 @@ public final class Routes {
           failure.getCause() == null ? "" : failure.getCause().getClass().getSimpleName());
       Responses.noStore(ctx);
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
+      return;
+    }
+    if (Boolean.TRUE.equals(ctx.get(DECODING))
+        && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
+      Responses.invalidRequest(ctx, "The form body is malformed");
+      return;
+    }
+    if (failure == null && status == 503) {
+      Responses.noStore(ctx);
+      Responses.error(ctx, 503, "temporarily_unavailable", "The server could not answer in time; retry later");
       return;
     }
     if (failure == null && status >= 400 && status < 500) {

@@ -17,7 +17,8 @@ import org.flywaydb.core.Flyway;
  *
  * <ul>
  *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over loopback TCP to the
- *       others, so {@code keycard users add} or {@code keycard keys rotate} work while the server runs.
+ *       others, so {@code keycard users add} or {@code keycard keys rotate} work while the server runs. That
+ *       server listens on loopback only (see the static initialiser).
  *   <li>{@code WRITE_DELAY=0}: H2's MVStore otherwise writes committed changes to the file up to 500 ms
  *       later, in a background thread; with 0 each commit is written to the file before it returns, so a
  *       killed process (SIGKILL) loses no committed refresh-token rotation or revocation. (It is not an
@@ -25,6 +26,15 @@ import org.flywaydb.core.Flyway;
  * </ul>
  */
 public final class Database implements AutoCloseable {
+  static {
+    // AUTO_SERVER starts H2's TCP server with -tcpAllowOthers: on every interface. Only local
+    // processes (the CLI) need it, so bind it to loopback unless the operator decided otherwise.
+    // H2 reads this once, when its classes load, which is after this class initialises.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
+
   private final HikariDataSource dataSource;
 
   private Database(HikariDataSource dataSource) {

@@ -14,8 +14,21 @@ public final class JdbcRevocationStore implements RevocationStore {
     this.sql = new Sql(dataSource);
   }
 
+  /**
+   * Upserts the entry. Two concurrent revocations of one id (a reused refresh token raced by several
+   * requests revokes its session several times) can both find no row and both insert; the loser's
+   * unique violation means the row now exists, so it merges again and takes the update branch.
+   */
   @Override
   public void save(String id, Instant until) {
+    try {
+      merge(id, until);
+    } catch (IllegalStateException duplicate) {
+      merge(id, until);
+    }
+  }
+
+  private void merge(String id, Instant until) {
     sql.update("""
         MERGE INTO revocations r USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS TIMESTAMP(9) WITH TIME ZONE))) v(id, until)
           ON r.id = v.id

@@ -78,6 +78,21 @@ class BadInputTest {
     assertJsonError(form, 413, "invalid_request");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"grant_type=%zz", "grant_type=client_credentials&%", "%C3%28=x", "=&=&&"})
+  void malformedFormEncodingIsAClientError(String body) {
+    Answer answer = http.post("/oauth2/token", "application/x-www-form-urlencoded", body);
+    assertThat(answer.status()).isBetween(400, 499);
+    assertThat(answer.header("Content-Type")).startsWith("application/json");
+    assertThat(answer.body()).doesNotContain("Exception");
+  }
+
+  @Test
+  void nonUtf8JsonIsInvalidRequest() {
+    Answer answer = http.post("/auth/login", "application/json", "{\"username\":\"\udc00\",\"password\":\"x\"}");
+    assertThat(answer.status()).isBetween(400, 499);
+  }
+
   @Test
   void unknownRouteIsNotFoundJson() {
     assertJsonError(http.get("/does/not/exist"), 404, "not_found");

@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keycard.core.revocation.RevocationStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link RevocationStore} must do. */
@@ -35,6 +42,31 @@ public abstract class RevocationStoreContract {
     assertThat(store.active(NOW)).containsEntry("jti", NOW.plusSeconds(100));
     store.save("jti", NOW.plusSeconds(200));
     assertThat(store.active(NOW)).containsEntry("jti", NOW.plusSeconds(200));
+  }
+
+  @RepeatedTest(5)
+  void concurrentSavesOfTheSameIdAllSucceed() throws Exception {
+    int writers = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        Instant until = NOW.plusSeconds(100 + i);
+        done.add(pool.submit(() -> {
+          go.await();
+          store.save("sid-raced", until);
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.active(NOW)).containsEntry("sid-raced", NOW.plusSeconds(100 + writers - 1));
   }
 
   @Test
