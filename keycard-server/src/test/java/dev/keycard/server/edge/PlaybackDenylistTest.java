@@ -3,7 +3,7 @@ package dev.keycard.server.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycard.core.revocation.InMemoryDenylist;
-import dev.keycard.server.store.MutableClock;
+import dev.keycard.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.keycard.server.edge;
 
 import dev.keycard.core.signedurl.UrlSigningKey;
 import dev.keycard.core.signedurl.UrlSigningKeys;
-import dev.keycard.server.store.MutableClock;
+import dev.keycard.core.testing.MutableClock;
 import dev.keycard.server.stream.InMemoryStreamStore;
 import dev.keycard.server.stream.LocalOrigin;
 import dev.keycard.server.stream.MediaType;

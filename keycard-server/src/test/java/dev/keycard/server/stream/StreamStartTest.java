@@ -7,7 +7,7 @@ import dev.keycard.core.signedurl.UrlCheck;
 import dev.keycard.core.signedurl.UrlSigningKey;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.token.AccessToken;
-import dev.keycard.server.store.MutableClock;
+import dev.keycard.core.testing.MutableClock;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
