@@ -6,12 +6,14 @@
 #   2. nginx serving the same file behind secure_link_md5, configured with the directives that
 #      keycard-core's NginxSecureLink.nginxDirectives() renders, with a URL its signer made.
 # Both in the same run, on 127.0.0.1, sharing this machine's cores with wrk (keycard: 2 event loops;
-# nginx: worker_processes auto). Usage: bench/edge.sh [seconds per run, default 15]. Prints a
-# Markdown table.
+# nginx: worker_processes auto). The two alternate for several rounds so that a noisy neighbour hurts
+# both alike; the table shows the medians and each round's ratio.
+# Usage: bench/edge.sh [seconds per run, default 10] [rounds, default 3]. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .mvn/find-jdk.sh
-secs=${1:-15}
+secs=${1:-10}
+rounds=${2:-3}
 threads=2
 conns=32
 for tool in wrk nginx curl; do
@@ -122,22 +124,31 @@ check "${edge_url/seg-0.ts/seg-1.ts}" 403
 check "${nginx_url/md5=/md5=A}" 403
 
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
-transfer() { sed -n 's/^Transfer\/sec: *//p'; }
 echo "warming up..." >&2
 wrk -t$threads -c$conns -d5s "$nginx_url" >/dev/null
 wrk -t$threads -c$conns -d5s "$(segment_url)" >/dev/null
-nginx_out=$(wrk -t$threads -c$conns -d"${secs}s" "$nginx_url")
-edge_out=$(wrk -t$threads -c$conns -d"${secs}s" "$(segment_url)")
-nginx_rps=$(echo "$nginx_out" | rps)
-edge_rps=$(echo "$edge_out" | rps)
-for out in "$nginx_out" "$edge_out"; do
-  if echo "$out" | grep -q 'Non-2xx'; then echo "a run had non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
+nginx_runs=()
+edge_runs=()
+ratios=()
+for round in $(seq 1 "$rounds"); do
+  echo "round $round of $rounds..." >&2
+  nginx_out=$(wrk -t$threads -c$conns -d"${secs}s" "$nginx_url")
+  edge_out=$(wrk -t$threads -c$conns -d"${secs}s" "$(segment_url)")
+  for out in "$nginx_out" "$edge_out"; do
+    if echo "$out" | grep -q 'Non-2xx'; then echo "a run had non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
+  done
+  nginx_runs+=("$(echo "$nginx_out" | rps)")
+  edge_runs+=("$(echo "$edge_out" | rps)")
+  ratios+=("$(awk -v a="${edge_runs[-1]}" -v b="${nginx_runs[-1]}" 'BEGIN { printf "%.2f", a / b }')")
 done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+nginx_rps=$(median "${nginx_runs[@]}")
+edge_rps=$(median "${edge_runs[@]}")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 cat <<TABLE
-| ${bytes}-byte segment, signed URL ($(nproc) cores, ${secs}s each, wrk -t$threads -c$conns) | requests/s | transfer/s | ratio |
-|---|---:|---:|---:|
-| nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') secure_link_md5 (worker_processes auto, sendfile) | $nginx_rps | $(echo "$nginx_out" | transfer) | 1.00 |
-| keycard edge (HMAC-SHA256 URL + revoked-session check, cached segment) | $edge_rps | $(echo "$edge_out" | transfer) | $(ratio "$edge_rps" "$nginx_rps") |
+| ${bytes}-byte segment, signed URL ($(nproc) cores; median of $rounds alternating ${secs}s runs, wrk -t$threads -c$conns) | requests/s | ratio | ratio per round |
+|---|---:|---:|---|
+| nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') secure_link_md5 (worker_processes auto, sendfile) | $nginx_rps | 1.00 | |
+| keycard edge (HMAC-SHA256 URL + revoked-session check, cached segment, epoll) | $edge_rps | $(ratio "$edge_rps" "$nginx_rps") | ${ratios[*]} |
 TABLE

@@ -51,6 +51,9 @@ public final class Edge implements Handler<HttpServerRequest> {
   private static final int SEGMENT_URL_TARGET_DURATIONS = 3;
   private static final Duration DEFAULT_TARGET = Duration.ofSeconds(2);
   private static final String LIVE = "/live/";
+  private static final CharSequence ACCESS_CONTROL_ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
+  private static final CharSequence NOSNIFF_HEADER = HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
   private static final Logger log = LoggerFactory.getLogger(Edge.class);
 
   private final Origin origin;
@@ -78,6 +81,9 @@ public final class Edge implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
+    // Browser players (hls.js) fetch cross-origin: the signature, not the page's origin, authorises.
+    // nosniff: a segment is never to be read as a script or a page.
+    response.putHeader(ACCESS_CONTROL_ALLOW_ORIGIN, "*").putHeader(NOSNIFF_HEADER, NOSNIFF);
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
       refuse(response, 405, "method_not_allowed", "Only GET and HEAD are served");

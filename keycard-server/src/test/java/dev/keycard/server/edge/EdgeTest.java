@@ -102,6 +102,8 @@ class EdgeTest {
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.header("Content-Type")).isEqualTo("video/mp2t");
+    assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(reply.header("Access-Control-Allow-Origin")).isEqualTo("*");
     assertThat(reply.body()).isEqualTo(TestEdge.ts(2_000, 2));
   }
 
