@@ -25,6 +25,11 @@ public final class TestHttp {
     this.base = base;
   }
 
+  /** A client for a server at {@code base} ({@code http://host:port}). */
+  public static TestHttp at(String base) {
+    return new TestHttp(base);
+  }
+
   public String base() {
     return base;
   }
