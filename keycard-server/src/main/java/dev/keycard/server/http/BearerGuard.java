@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -32,7 +33,7 @@ final class BearerGuard {
   /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
   void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
     // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
-    if (ctx.request().params().contains("access_token")) {
+    if (Requests.queryNames(ctx).orElse(Set.of()).contains("access_token")) {
       refuse(ctx, BearerError.invalidRequest("Access tokens are not accepted in the URL"));
       return;
     }

@@ -5,9 +5,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reading request bodies strictly: the right media type, well-formed, each parameter at most once. */
 final class Requests {
@@ -55,6 +59,32 @@ final class Requests {
       }
     }
     return Optional.of(form);
+  }
+
+  /**
+   * The names in the request's query string, or empty when it is not valid percent-encoding. Read
+   * here rather than with {@code request.params()}, which throws on bad encoding with a message that
+   * quotes the whole URI, tokens included.
+   */
+  static Optional<Set<String>> queryNames(RoutingContext ctx) {
+    String query = ctx.request().query();
+    if (query == null || query.isEmpty()) {
+      return Optional.of(Set.of());
+    }
+    Set<String> names = new HashSet<>();
+    try {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        if (eq >= 0) {
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+        names.add(name);
+      }
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return Optional.of(names);
   }
 
   /** A parameter name fit to echo: our own names only, anything else is not repeated back. */

@@ -45,6 +45,11 @@ public final class Routes {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      // Checked first: Vert.x's own query parsing throws on bad encoding, quoting the URI in its logs.
+      if (Requests.queryNames(ctx).isEmpty()) {
+        Responses.invalidRequest(ctx, "The query string is malformed");
+        return;
+      }
       ctx.next();
     });
     // A request stuck behind a hung store is answered rather than left open.
@@ -59,13 +64,14 @@ public final class Routes {
     router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
     router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
 
-    router.route().handler(Routes::reading);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
-    router.post("/auth/login").handler(body).handler(Routes::read).handler(session::login);
+    router.route().handler(Routes::decodingBody);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false)
+        .setMergeFormAttributes(false);
+    router.post("/auth/login").handler(body).handler(Routes::bodyDecoded).handler(session::login);
     router.post("/auth/logout").handler(ctx -> guard.check(ctx, null, session::logout));
-    router.post("/oauth2/token").handler(body).handler(Routes::read).handler(oauth::token);
-    router.post("/oauth2/revoke").handler(body).handler(Routes::read).handler(oauth::revoke);
-    router.post("/oauth2/introspect").handler(body).handler(Routes::read)
+    router.post("/oauth2/token").handler(body).handler(Routes::bodyDecoded).handler(oauth::token);
+    router.post("/oauth2/revoke").handler(body).handler(Routes::bodyDecoded).handler(oauth::revoke);
+    router.post("/oauth2/introspect").handler(body).handler(Routes::bodyDecoded)
         .handler(oauth::introspect);
 
     if (streaming != null) {
@@ -92,7 +98,7 @@ public final class Routes {
    * with an exception on bad percent-encoding or an empty name, which is the client's error (400),
    * not ours. Their messages quote the input, so they are neither answered nor logged.
    */
-  private static void reading(RoutingContext ctx) {
+  private static void decodingBody(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && type.regionMatches(true, 0, Requests.FORM, 0, Requests.FORM.length())) {
       ctx.put(DECODING, Boolean.TRUE);
@@ -100,7 +106,7 @@ public final class Routes {
     ctx.next();
   }
 
-  private static void read(RoutingContext ctx) {
+  private static void bodyDecoded(RoutingContext ctx) {
     ctx.remove(DECODING);
     ctx.next();
   }

@@ -87,6 +87,14 @@ class BadInputTest {
     assertThat(answer.body()).doesNotContain("Exception");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/v1/me?access_token=x&a=%zz", "/auth/login?a=%", "/oauth2/token?%zz", "/health?x=%G0"})
+  void malformedQueryStringIsInvalidRequest(String path) {
+    Answer answer = path.startsWith("/api") || path.startsWith("/health") ? http.raw("GET", path, null, "")
+        : http.raw("POST", path, "application/x-www-form-urlencoded", "grant_type=client_credentials");
+    assertJsonError(answer, 400, "invalid_request");
+  }
+
   @Test
   void nonUtf8JsonIsInvalidRequest() {
     Answer answer = http.post("/auth/login", "application/json", "{\"username\":\"\udc00\",\"password\":\"x\"}");

@@ -25,6 +25,11 @@ public final class TestHttp {
     this.base = base;
   }
 
+  /** A client for a server at {@code base} ({@code http://host:port}). */
+  public static TestHttp at(String base) {
+    return new TestHttp(base);
+  }
+
   public String base() {
     return base;
   }
@@ -74,6 +79,39 @@ public final class TestHttp {
 
   public Answer refresh(String refreshToken) {
     return postForm("/oauth2/token", params("grant_type", "refresh_token", "refresh_token", refreshToken));
+  }
+
+  /**
+   * Sends a request exactly as written, over a plain socket: for request targets that
+   * {@link java.net.URI} refuses to build (bad percent-encoding). Only status, headers and body are
+   * read back; the connection is closed after the answer.
+   */
+  public Answer raw(String method, String target, String contentType, String body) {
+    URI uri = URI.create(base);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      String head = method + " " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n"
+          + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+          + "Content-Length: " + bytes.length + "\r\n\r\n";
+      var out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(bytes);
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int split = response.indexOf("\r\n\r\n");
+      String[] lines = response.substring(0, split).split("\r\n");
+      Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+            .add(lines[i].substring(colon + 1).trim());
+      }
+      return new Answer(Integer.parseInt(lines[0].split(" ")[1]),
+          java.net.http.HttpHeaders.of(headers, (a, b) -> true), response.substring(split + 4));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static Map<String, String> params(String... kv) {
