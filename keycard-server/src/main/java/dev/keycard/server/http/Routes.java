@@ -77,8 +77,10 @@ public final class Routes {
     if (streaming != null) {
       var streams = new StreamEndpoints(vertx, streaming);
       var ingest = new IngestEndpoints(streaming.origin(), guard);
-      router.post("/api/v1/stream/start").handler(body).handler(Routes::read).handler(ctx -> guard.check(ctx, null, streams::start));
-      router.post("/api/v1/streams").handler(body).handler(Routes::read).handler(ctx -> guard.check(ctx, null, streams::register));
+      router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
+          .handler(ctx -> guard.check(ctx, null, streams::start));
+      router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)
+          .handler(ctx -> guard.check(ctx, null, streams::register));
       // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
       router.route("/ingest/*").handler(ingest::handle);
     }
