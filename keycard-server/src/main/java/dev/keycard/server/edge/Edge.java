@@ -183,6 +183,8 @@ public final class Edge implements Handler<HttpServerRequest> {
     response.setStatusCode(200)
         .putHeader(HttpHeaders.CONTENT_TYPE, found.type().contentType())
         .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=60")
+        // Explicit, so a HEAD (players probing a segment's size) gets it too: Vert.x drops it otherwise.
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(found.body().length()))
         .end(found.body());
   }
 

@@ -108,6 +108,18 @@ class EdgeTest {
   }
 
   @Test
+  void answersHeadWithTheHeadersOnly() {
+    TestEdge e = edge();
+
+    Reply reply = e.client.method("HEAD", e.signed("/live/a/seg-1.ts"));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).isEqualTo("video/mp2t");
+    assertThat(reply.header("Content-Length")).isEqualTo("2000");
+    assertThat(reply.body()).isEmpty();
+  }
+
+  @Test
   void refusesUnsignedRequest() {
     assertRefused(edge().client.get("/live/a/index.m3u8"), 403, "missing_signature");
   }

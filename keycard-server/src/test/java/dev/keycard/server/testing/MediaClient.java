@@ -42,6 +42,11 @@ public final class MediaClient {
         .thenApply(r -> new Reply(r.statusCode(), r.headers(), r.body()));
   }
 
+  public Reply post(String path, io.vertx.core.json.JsonObject json, String... headers) {
+    return send(request(path, headers).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json.encode())).build());
+  }
+
   public Reply put(String path, byte[] body, String bearer) {
     return send(request(path, "Authorization", "Bearer " + bearer).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
   }
