@@ -30,7 +30,7 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
     require(playlistUrlTtl.compareTo(Duration.ofMinutes(1)) >= 0 && playlistUrlTtl.compareTo(Duration.ofMinutes(10)) <= 0,
         "--playlist-url-ttl must be between 1m and 10m");
     Objects.requireNonNull(urlScheme, "--url-scheme");
-    require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-size must be at least 1 MiB");
+    require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-mib must be at least 1");
     if (edgeBaseUrl != null) {
       edgeBaseUrl = checkBaseUrl(edgeBaseUrl);
     }

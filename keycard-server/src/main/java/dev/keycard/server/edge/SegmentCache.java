@@ -33,7 +33,7 @@ final class SegmentCache {
 
   SegmentCache(long maxBytes) {
     if (maxBytes < 1024 * 1024) {
-      throw new IllegalArgumentException("--edge-cache-size must be at least 1 MiB");
+      throw new IllegalArgumentException("--edge-cache-mib must be at least 1");
     }
     this.maxBytes = maxBytes;
     this.cache = Caffeine.newBuilder()

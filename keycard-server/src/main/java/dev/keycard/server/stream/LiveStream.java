@@ -40,7 +40,7 @@ final class LiveStream {
 
   /** Insertion order is upload order: the eldest entry is the first to go. */
   private final LinkedHashMap<String, Buffer> segments = new LinkedHashMap<>();
-  private final Map<String, Buffer> playlists = new HashMap<>();
+  private final Map<String, Buffer> playlists = new LinkedHashMap<>();
   private final Map<String, MediaType> types = new HashMap<>();
   private final Map<String, Set<String>> namedBy = new HashMap<>();
   private final Consumer<String> changed;
