@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The live-delivery options of {@code serve} and {@code demo}. */
 final class StreamOptions {
-  @Option(names = "--edge-port", defaultValue = "8081",
+  @Option(names = "--edge-port", paramLabel = "PORT", defaultValue = "8081",
       description = "TCP port of the edge (signed media URLs). Default: ${DEFAULT-VALUE}")
   int edgePort;
 
@@ -28,11 +28,14 @@ final class StreamOptions {
       description = "Segment cache of the edge, in MiB. Default: ${DEFAULT-VALUE}")
   long edgeCacheMib;
 
-  @Option(names = "--no-demo-stream", description = "Do not run the built-in 'demo' live stream.")
+  @Option(names = "--no-demo-stream", description = "Do not run the built-in 'demo' live stream (serve only).")
   boolean noDemoStream;
 
-  /** @throws IllegalArgumentException naming the option that is wrong */
-  StreamingConfig toConfig(boolean demoStream) {
+  /**
+   * @param alwaysDemo run the demo stream whatever {@code --no-demo-stream} says ({@code keycard demo})
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  StreamingConfig toConfig(boolean alwaysDemo) {
     java.time.Duration ttl;
     try {
       ttl = Durations.parse(playlistUrlTtl);
@@ -43,6 +46,6 @@ final class StreamOptions {
       throw new IllegalArgumentException("--edge-cache-mib must be between 1 and 1048576");
     }
     return new StreamingConfig(edgePort, edgeBaseUrl == null || edgeBaseUrl.isBlank() ? null : edgeBaseUrl, ttl,
-        UrlScheme.parse(urlScheme), demoStream && !noDemoStream, edgeCacheMib * 1024 * 1024);
+        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024);
   }
 }
