@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +60,6 @@ public final class Edge implements Handler<HttpServerRequest> {
   private final SegmentCache cache;
   private final InstantSource clock;
   private final PlaylistRewriter rewriter = PlaylistRewriter.builder().build();
-  private final AtomicLong originFetches = new AtomicLong();
 
   public Edge(Origin origin, PlaybackUrls urls, RevokedSessions revoked, long cacheBytes, InstantSource clock) {
     this.origin = Objects.requireNonNull(origin, "origin");
@@ -111,28 +108,18 @@ public final class Edge implements Handler<HttpServerRequest> {
     }
     if (type.isPlaylist()) {
       Context context = Vertx.currentContext();
-      countedFetch(stream, file).whenComplete((reply, failure) -> onContext(context, () ->
+      origin.fetch(stream, file).whenComplete((reply, failure) -> onContext(context, () ->
           servePlaylist(response, failure, reply, stream, path, valid, PlaybackUrls.schemeOf(request.path()))));
     } else {
       Context context = Vertx.currentContext();
-      cache.get(path, () -> countedFetch(stream, file)).whenComplete((reply, failure) ->
+      cache.get(path, () -> origin.fetch(stream, file)).whenComplete((reply, failure) ->
           onContext(context, () -> serveSegment(response, failure, reply)));
     }
-  }
-
-  /** How many times the edge asked the origin for a file (playlists and segment misses). */
-  public long originFetches() {
-    return originFetches.get();
   }
 
   /** Segment bytes held in the cache now. */
   public long cachedBytes() {
     return cache.weightedSize();
-  }
-
-  private CompletionStage<OriginReply> countedFetch(StreamId stream, String file) {
-    originFetches.incrementAndGet();
-    return origin.fetch(stream, file);
   }
 
   private void servePlaylist(HttpServerResponse response, Throwable failure, OriginReply reply, StreamId stream,
