@@ -140,6 +140,7 @@ for round in $(seq 1 "$rounds"); do
   nginx_runs+=("$(echo "$nginx_out" | rps)")
   edge_runs+=("$(echo "$edge_out" | rps)")
   ratios+=("$(awk -v a="${edge_runs[-1]}" -v b="${nginx_runs[-1]}" 'BEGIN { printf "%.2f", a / b }')")
+  echo "  nginx ${nginx_runs[-1]} req/s, edge ${edge_runs[-1]} req/s" >&2
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 nginx_rps=$(median "${nginx_runs[@]}")
