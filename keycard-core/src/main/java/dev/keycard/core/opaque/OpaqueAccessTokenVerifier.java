@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Checks an opaque access token by looking up its hash. The lookup may block (a database), so this
- * runs off the event loop; put a {@link dev.keycard.core.token.CachingAccessTokenVerifier} in front to
- * keep repeated tokens cheap.
+ * runs off the event loop; a {@link dev.keycard.core.token.VerifiedTokenCache} in front (as the bearer
+ * check has) keeps repeated tokens cheap.
  */
 public final class OpaqueAccessTokenVerifier implements AccessTokenVerifier {
   private static final int MAX_LENGTH = 128;

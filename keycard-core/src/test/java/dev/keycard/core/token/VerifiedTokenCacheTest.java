@@ -14,17 +14,27 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class CachingAccessTokenVerifierTest {
+/** The cache as the bearer check uses it: look up, else verify in full and remember. */
+class VerifiedTokenCacheTest {
   private final MutableClock clock = MutableClock.atFixedStart();
   private final InMemoryDenylist denylist = new InMemoryDenylist(clock);
   private final SigningKey key = TestKeys.of(SigningAlgorithm.ES256);
   private final AtomicInteger fullVerifications = new AtomicInteger();
   private final JwtAccessTokenVerifier strict = JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER)
       .audience(TokenForge.AUDIENCE).keys(() -> KeyRing.of(List.of(key))).denylist(denylist).clock(clock).build();
-  private final CachingAccessTokenVerifier cached = new CachingAccessTokenVerifier(token -> {
+  private final VerifiedTokenCache cache = new VerifiedTokenCache(denylist, clock, Duration.ofSeconds(30), 1000);
+  private final AccessTokenVerifier cached = token -> {
+    Verification hit = cache.lookup(token);
+    if (hit != null) {
+      return hit;
+    }
     fullVerifications.incrementAndGet();
-    return strict.verify(token);
-  }, new VerifiedTokenCache(denylist, clock, Duration.ofSeconds(30), 1000));
+    Verification v = strict.verify(token);
+    if (v instanceof Verification.Verified ok) {
+      cache.remember(token, ok);
+    }
+    return v;
+  };
 
   @Test
   void verifiesSignatureOnlyOnceForARepeatedToken() {
