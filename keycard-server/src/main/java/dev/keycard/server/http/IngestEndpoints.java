@@ -8,7 +8,9 @@ import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.OriginReply;
 import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.StreamScopes;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,10 +25,14 @@ import io.vertx.ext.web.RoutingContext;
  * <p>Bodies are read as they arrive, counted, and refused with 413 as soon as they pass the file
  * type's limit (chunked uploads have no length to check up front). The first bytes must match the
  * file type (415). A refused request whose body was not read gets {@code Connection: close}: the
- * unread rest of the body must not be taken for the next request on a persistent connection.
+ * unread rest of the body must not be taken for the next request on a persistent connection; it is
+ * drained (bounded) before the close, so the client can still read the answer.
  */
 final class IngestEndpoints {
   private static final String INGEST = "/ingest/";
+  /** How much of a refused upload is read and dropped before closing, and for how long at most. */
+  private static final long DRAIN_BYTES = 64L * 1024 * 1024;
+  private static final long DRAIN_MILLIS = 10_000;
 
   private final LocalOrigin origin;
   private final BearerGuard guard;
@@ -51,7 +57,7 @@ final class IngestEndpoints {
     });
     response.endHandler(v -> {
       if (hasBody && !request.isEnded()) {
-        request.connection().close();
+        closeAfterDraining(ctx.vertx(), request);
       }
     });
     HttpMethod method = request.method();
@@ -171,6 +177,31 @@ final class IngestEndpoints {
   private static boolean hasBody(HttpServerRequest request) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.equals("0"));
+  }
+
+  /**
+   * Closes the connection of a request answered before its body was read. Closing at once makes the
+   * kernel reset the connection over the unread bytes, and the reset can destroy the answer before
+   * the client has read it (RFC 9112 §9.6: close in stages). So the rest of the body is read and
+   * dropped first, up to a bound in bytes and in time, and only then is the connection closed.
+   */
+  private static void closeAfterDraining(Vertx vertx, HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    long[] drained = {0};
+    long timer = vertx.setTimer(DRAIN_MILLIS, t -> connection.close());
+    request.exceptionHandler(e -> connection.close());
+    request.handler(chunk -> {
+      drained[0] += chunk.length();
+      if (drained[0] > DRAIN_BYTES) {
+        vertx.cancelTimer(timer);
+        connection.close();
+      }
+    });
+    request.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      connection.close();
+    });
+    request.resume();
   }
 
   private static void tooLarge(RoutingContext ctx) {

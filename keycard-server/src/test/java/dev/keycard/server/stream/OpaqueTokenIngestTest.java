@@ -46,4 +46,17 @@ class OpaqueTokenIngestTest {
       assertThat(api.get("/ingest/cam/seg-0.ts", "Authorization", "Bearer " + token).body()).isEqualTo(segment);
     }
   }
+
+  @Test
+  void everyUploadRefusedBeforeItsBodyWasReadStillGetsItsAnswer() {
+    // The refusal is sent while megabytes of body are still on their way; closing at once would
+    // reset the connection and could destroy the answer before the client reads it.
+    try (TestKeycard keycard = TestKeycard.start(TestKeycard.config(dataDir), InstantSource.system())) {
+      MediaClient api = new MediaClient(keycard.http().base());
+      byte[] segment = Media.ts(20_000, 5);
+      for (int i = 0; i < 20; i++) {
+        assertThat(api.putChunked("/ingest/cam/seg-" + i + ".ts", segment, "not-a-token").status()).isEqualTo(401);
+      }
+    }
+  }
 }
