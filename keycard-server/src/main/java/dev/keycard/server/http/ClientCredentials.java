@@ -2,7 +2,6 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.auth.ClientAuthentication;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
