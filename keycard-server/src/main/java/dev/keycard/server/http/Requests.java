@@ -15,6 +15,9 @@ import java.util.Set;
 
 /** Reading request bodies strictly: the right media type, well-formed, each parameter at most once. */
 final class Requests {
+  /** Where {@link #queryNames} keeps its answer for the rest of the request. */
+  private static final String QUERY_NAMES = "keycard.queryNames";
+
   static final String FORM = "application/x-www-form-urlencoded";
 
   private Requests() {}
@@ -67,6 +70,16 @@ final class Requests {
    * quotes the whole URI, tokens included.
    */
   static Optional<Set<String>> queryNames(RoutingContext ctx) {
+    // Parsed once per request: the router's first handler checks it, the bearer guard reads it again.
+    Optional<Set<String>> parsed = ctx.get(QUERY_NAMES);
+    if (parsed == null) {
+      parsed = parseQueryNames(ctx);
+      ctx.put(QUERY_NAMES, parsed);
+    }
+    return parsed;
+  }
+
+  private static Optional<Set<String>> parseQueryNames(RoutingContext ctx) {
     String query = ctx.request().query();
     if (query == null || query.isEmpty()) {
       return Optional.of(Set.of());
