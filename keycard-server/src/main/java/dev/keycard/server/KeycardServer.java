@@ -24,6 +24,7 @@ import dev.keycard.server.edge.PlaybackDenylist;
 import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.store.JdbcUrlKeyStore;
 import dev.keycard.server.stream.DemoStream;
+import dev.keycard.server.stream.EdgeEntrySigner;
 import dev.keycard.server.stream.LocalOrigin;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
@@ -72,9 +73,10 @@ public final class KeycardServer implements AutoCloseable {
   private final Streaming streaming;
   private final Edge edge;
   private final int edgePort;
+  private final String edgeBaseUrl;
 
   private KeycardServer(Database database, Vertx vertx, Services services, int port, Runnable maintenance,
-      Streaming streaming, Edge edge, int edgePort) {
+      Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
@@ -83,6 +85,7 @@ public final class KeycardServer implements AutoCloseable {
     this.streaming = streaming;
     this.edge = edge;
     this.edgePort = edgePort;
+    this.edgeBaseUrl = edgeBaseUrl;
   }
 
   /** {@link #start(ServerConfig, StreamingConfig, InstantSource, PasswordHasher)} with an edge on a random port. */
@@ -156,8 +159,8 @@ public final class KeycardServer implements AutoCloseable {
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys, streamingConfig.urlScheme(), clock);
       Edge edge = new Edge(origin, playbackUrls, denylist, streamingConfig.edgeCacheBytes(), clock);
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
-      StreamStart start = new StreamStart(registry, playbackUrls, streamingConfig.edgeBaseUrl(edgePort),
-          streamingConfig.playlistUrlTtl(), clock, random);
+      StreamStart start = new StreamStart(registry, new EdgeEntrySigner(playbackUrls,
+          streamingConfig.edgeBaseUrl(edgePort), streamingConfig.playlistUrlTtl(), clock), random);
       Streaming streaming = new Streaming(origin, start);
 
       int port = listen(vertx, services, streaming);
@@ -180,7 +183,8 @@ public final class KeycardServer implements AutoCloseable {
           config.host(), port, config.issuer(), config.tokenFormat(), revoked);
       log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
           edgePort, streamingConfig.edgeBaseUrl(edgePort), streamingConfig.demoStream() ? "on" : "off");
-      return new KeycardServer(database, vertx, services, port, maintenance, streaming, edge, edgePort);
+      return new KeycardServer(database, vertx, services, port, maintenance, streaming, edge, edgePort,
+          streamingConfig.edgeBaseUrl(edgePort));
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
@@ -254,7 +258,7 @@ public final class KeycardServer implements AutoCloseable {
 
   /** The base URL of the edge that stream-start's playlist URLs point to. */
   public String edgeBaseUrl() {
-    return streaming.start().edgeBaseUrl();
+    return edgeBaseUrl;
   }
 
   public Streaming streaming() {

@@ -1,0 +1,41 @@
+package dev.keycard.server.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/** Entry URLs for keycard's own edge, in the configured keycard scheme (query signature or prefix token). */
+public final class EdgeEntrySigner implements EntrySigner {
+  public static final Duration MIN_TTL = Duration.ofMinutes(1);
+  public static final Duration MAX_TTL = Duration.ofMinutes(10);
+
+  private final PlaybackUrls urls;
+  private final String edgeBaseUrl;
+  private final Duration ttl;
+  private final InstantSource clock;
+
+  /**
+   * @param edgeBaseUrl where players reach the edge, e.g. {@code http://localhost:8081}, no trailing slash
+   * @param ttl         how long the entry URL works, 1 to 10 minutes
+   */
+  public EdgeEntrySigner(PlaybackUrls urls, String edgeBaseUrl, Duration ttl, InstantSource clock) {
+    this.urls = Objects.requireNonNull(urls, "urls");
+    this.edgeBaseUrl = Objects.requireNonNull(edgeBaseUrl, "edgeBaseUrl");
+    if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException("--playlist-url-ttl must be between 1m and 10m");
+    }
+    this.ttl = ttl;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public StartResult.Started sign(StreamId stream, String sessionId) {
+    Instant expiresAt = Instant.ofEpochSecond(clock.instant().plus(ttl).getEpochSecond());
+    return new StartResult.Started(edgeBaseUrl + urls.sign(stream.entryPlaylistPath(), expiresAt, sessionId), expiresAt);
+  }
+
+  public String edgeBaseUrl() {
+    return edgeBaseUrl;
+  }
+}

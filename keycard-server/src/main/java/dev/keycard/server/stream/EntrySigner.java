@@ -1,0 +1,17 @@
+package dev.keycard.server.stream;
+
+/**
+ * Signs what a player starts a stream from: the entry playlist URL that stream-start hands out (and,
+ * for CDNs that check cookies, the cookies that go with it). One implementation per delivery scheme:
+ * keycard's own edge, nginx {@code secure_link}, CloudFront. Signing only: no I/O, so it runs on an
+ * event loop.
+ */
+@FunctionalInterface
+public interface EntrySigner {
+
+  /**
+   * @param stream    a registered stream the viewer is entitled to
+   * @param sessionId the playback session ({@code [A-Za-z0-9._-]{1,128}}), which revocation cuts
+   */
+  StartResult.Started sign(StreamId stream, String sessionId);
+}
