@@ -19,6 +19,16 @@ final class StreamOptions {
       description = "Life of the playlist URL stream-start hands out, 1m to 10m. Default: ${DEFAULT-VALUE}")
   String playlistUrlTtl;
 
+  @Option(names = "--playback-session-ttl", paramLabel = "DURATION", defaultValue = "8h",
+      description = "How long a player keeps playing once it opened a playlist URL (the URLs it reloads live "
+          + "this long, unless the viewer's session is revoked), 1m to 7d. Default: ${DEFAULT-VALUE}")
+  String playbackSessionTtl;
+
+  @Option(names = "--playback-bind-ip",
+      description = "Bind a playback session's URLs to the address that opened it (breaks players that "
+          + "change networks mid-stream, e.g. phones moving from Wi-Fi to mobile data).")
+  boolean playbackBindIp;
+
   @Option(names = "--url-scheme", paramLabel = "keycard|prefix", defaultValue = "keycard",
       description = "Signed-URL scheme stream-start hands out: keycard (HMAC query signature) or prefix "
           + "(path-prefix token). Default: ${DEFAULT-VALUE}")
@@ -36,16 +46,20 @@ final class StreamOptions {
    * @throws IllegalArgumentException naming the option that is wrong
    */
   StreamingConfig toConfig(boolean alwaysDemo) {
-    java.time.Duration ttl;
-    try {
-      ttl = Durations.parse(playlistUrlTtl);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--playlist-url-ttl: " + e.getMessage());
-    }
+    java.time.Duration ttl = duration("--playlist-url-ttl", playlistUrlTtl);
+    java.time.Duration sessionTtl = duration("--playback-session-ttl", playbackSessionTtl);
     if (edgeCacheMib < 1 || edgeCacheMib > 1024L * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be between 1 and 1048576");
     }
     return new StreamingConfig(edgePort, edgeBaseUrl == null || edgeBaseUrl.isBlank() ? null : edgeBaseUrl, ttl,
-        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024);
+        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024, sessionTtl, playbackBindIp);
+  }
+
+  private static java.time.Duration duration(String option, String value) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage());
+    }
   }
 }

@@ -17,12 +17,19 @@ import java.util.Objects;
  * @param urlScheme       the signed-URL scheme stream-start hands out
  * @param demoStream      whether the built-in {@code demo} stream is live
  * @param edgeCacheBytes  the edge's segment cache bound
+ * @param playbackSessionTtl   how long a playback session opened with a playlist URL lasts, 1 minute
+ *                             to 7 days: the life of the URLs a player reloads for as long as it plays
+ * @param bindPlaybackToClient whether a playback session's URLs work only from the address that
+ *                             opened it
  */
 public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
-    boolean demoStream, long edgeCacheBytes) {
+    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient) {
 
   public static final Duration DEFAULT_PLAYLIST_URL_TTL = Duration.ofMinutes(5);
   public static final long DEFAULT_EDGE_CACHE_BYTES = 256L * 1024 * 1024;
+  public static final Duration DEFAULT_PLAYBACK_SESSION_TTL = Duration.ofHours(8);
+  public static final Duration MIN_PLAYBACK_SESSION_TTL = Duration.ofMinutes(1);
+  public static final Duration MAX_PLAYBACK_SESSION_TTL = Duration.ofDays(7);
 
   public StreamingConfig {
     require(edgePort >= 0 && edgePort <= 65_535, "--edge-port must be between 0 and 65535, not " + edgePort);
@@ -31,6 +38,9 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
         "--playlist-url-ttl must be between 1m and 10m");
     Objects.requireNonNull(urlScheme, "--url-scheme");
     require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-mib must be at least 1");
+    Objects.requireNonNull(playbackSessionTtl, "--playback-session-ttl");
+    require(playbackSessionTtl.compareTo(MIN_PLAYBACK_SESSION_TTL) >= 0
+        && playbackSessionTtl.compareTo(MAX_PLAYBACK_SESSION_TTL) <= 0, "--playback-session-ttl must be between 1m and 7d");
     if (edgeBaseUrl != null) {
       edgeBaseUrl = checkBaseUrl(edgeBaseUrl);
     }
@@ -38,11 +48,23 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
 
   /** Defaults for a server started from code (tests): a random edge port, the demo stream on. */
   public static StreamingConfig defaults() {
-    return new StreamingConfig(0, null, DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, true, DEFAULT_EDGE_CACHE_BYTES);
+    return new StreamingConfig(0, null, DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, true, DEFAULT_EDGE_CACHE_BYTES,
+        DEFAULT_PLAYBACK_SESSION_TTL, false);
   }
 
   public StreamingConfig withUrlScheme(UrlScheme scheme) {
-    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes);
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, bindPlaybackToClient);
+  }
+
+  public StreamingConfig withPlaylistUrlTtl(Duration ttl) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, ttl, urlScheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, bindPlaybackToClient);
+  }
+
+  public StreamingConfig withPlaybackSession(Duration ttl, boolean bindToClient) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, ttl,
+        bindToClient);
   }
 
   /** The base URL to use once the edge listens on {@code boundPort}. */

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Live-delivery settings fail fast, naming the option. */
 class StreamingConfigTest {
   private static StreamingConfig config(int edgePort, String baseUrl, Duration ttl, long cacheBytes) {
-    return new StreamingConfig(edgePort, baseUrl, ttl, UrlScheme.KEYCARD, true, cacheBytes);
+    return new StreamingConfig(edgePort, baseUrl, ttl, UrlScheme.KEYCARD, true, cacheBytes,
+        StreamingConfig.DEFAULT_PLAYBACK_SESSION_TTL, false);
   }
 
   @Test
@@ -25,6 +26,15 @@ class StreamingConfigTest {
   void refusesPlaylistUrlLivesOutsideOneToTenMinutes() {
     assertThatThrownBy(() -> config(8081, null, Duration.ofSeconds(59), 1 << 20)).hasMessageContaining("--playlist-url-ttl");
     assertThatThrownBy(() -> config(8081, null, Duration.ofMinutes(11), 1 << 20)).hasMessageContaining("--playlist-url-ttl");
+  }
+
+  @Test
+  void refusesPlaybackSessionsShorterThanAMinuteOrLongerThanAWeek() {
+    StreamingConfig c = StreamingConfig.defaults();
+    assertThat(c.playbackSessionTtl()).isEqualTo(Duration.ofHours(8));
+    assertThat(c.withPlaybackSession(Duration.ofMinutes(1), true).bindPlaybackToClient()).isTrue();
+    assertThatThrownBy(() -> c.withPlaybackSession(Duration.ofSeconds(59), false)).hasMessageContaining("--playback-session-ttl");
+    assertThatThrownBy(() -> c.withPlaybackSession(Duration.ofDays(8), false)).hasMessageContaining("--playback-session-ttl");
   }
 
   @Test
