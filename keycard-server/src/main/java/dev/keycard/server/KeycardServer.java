@@ -163,7 +163,8 @@ public final class KeycardServer implements AutoCloseable {
       Edge edge = new Edge(origin, playback, streamingConfig.edgeCacheBytes());
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
       StreamStart start = new StreamStart(registry, new EdgeEntrySigner(playbackUrls,
-          streamingConfig.edgeBaseUrl(edgePort), streamingConfig.playlistUrlTtl(), clock), random);
+          streamingConfig.edgeBaseUrl(edgePort), streamingConfig.playlistUrlTtl(), streamingConfig.playbackSessionTtl(),
+          clock), random);
       Streaming streaming = new Streaming(origin, start);
 
       int port = listen(vertx, services, streaming);

@@ -26,7 +26,8 @@ final class StreamEndpoints {
   }
 
   /**
-   * 200 {@code {"playlist_url","expires_at"}}, {@code no-store} since the URL is a credential; 403
+   * 200 {@code {"playlist_url","expires_at","playback_session_ttl"}}, {@code no-store} since the URL is a
+   * credential; 403
    * insufficient_scope without {@code stream:watch} or {@code stream:watch:{id}}; 404 for an unknown
    * stream. Signing is one HMAC: it runs on the event loop.
    */
@@ -37,7 +38,8 @@ final class StreamEndpoints {
           Responses.noStore(ctx);
           Responses.json(ctx, 200, new JsonObject()
               .put("playlist_url", s.playlistUrl())
-              .put("expires_at", s.expiresAt().getEpochSecond()));
+              .put("expires_at", s.expiresAt().getEpochSecond())
+              .put("playback_session_ttl", s.sessionTtl().toSeconds()));
         }
         case StartResult.NotEntitled n -> BearerGuard.refuse(ctx, BearerError.insufficientScope(n.requiredScope()));
         case StartResult.UnknownStream u -> {

@@ -18,26 +18,30 @@ public final class EdgeEntrySigner implements EntrySigner {
   private final PlaybackUrls urls;
   private final String edgeBaseUrl;
   private final Duration ttl;
+  private final Duration sessionTtl;
   private final InstantSource clock;
 
   /**
    * @param edgeBaseUrl where players reach the edge, e.g. {@code http://localhost:8081}, no trailing slash
    * @param ttl         how long the entry URL works, 1 to 10 minutes
+   * @param sessionTtl  how long the playback session the edge opens with it lasts
    */
-  public EdgeEntrySigner(PlaybackUrls urls, String edgeBaseUrl, Duration ttl, InstantSource clock) {
+  public EdgeEntrySigner(PlaybackUrls urls, String edgeBaseUrl, Duration ttl, Duration sessionTtl, InstantSource clock) {
     this.urls = Objects.requireNonNull(urls, "urls");
     this.edgeBaseUrl = Objects.requireNonNull(edgeBaseUrl, "edgeBaseUrl");
     if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
       throw new IllegalArgumentException("--playlist-url-ttl must be between 1m and 10m");
     }
     this.ttl = ttl;
+    this.sessionTtl = Objects.requireNonNull(sessionTtl, "sessionTtl");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public StartResult.Started sign(StreamId stream, String sessionId) {
     Instant expiresAt = Instant.ofEpochSecond(clock.instant().plus(ttl).getEpochSecond());
-    return new StartResult.Started(edgeBaseUrl + urls.signTicket(stream.entryPlaylistPath(), expiresAt, sessionId), expiresAt);
+    return new StartResult.Started(edgeBaseUrl + urls.signTicket(stream.entryPlaylistPath(), expiresAt, sessionId),
+        expiresAt, sessionTtl);
   }
 
   public String edgeBaseUrl() {

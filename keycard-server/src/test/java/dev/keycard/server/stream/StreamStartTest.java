@@ -31,7 +31,7 @@ class StreamStartTest {
 
   private StreamStart start(UrlScheme scheme) {
     return new StreamStart(registry, new EdgeEntrySigner(new PlaybackUrls(keys, scheme, clock), "https://edge.example",
-        Duration.ofMinutes(5), clock), new SecureRandom());
+        Duration.ofMinutes(5), Duration.ofHours(8), clock), new SecureRandom());
   }
 
   @Test
@@ -87,7 +87,7 @@ class StreamStartTest {
   void refusesPlaylistUrlLivesOutsideOneToTenMinutes() {
     PlaybackUrls urls = new PlaybackUrls(keys, UrlScheme.KEYCARD, clock);
     for (Duration bad : List.of(Duration.ofSeconds(59), Duration.ofMinutes(10).plusSeconds(1))) {
-      assertThatThrownBy(() -> new EdgeEntrySigner(urls, "http://e", bad, clock))
+      assertThatThrownBy(() -> new EdgeEntrySigner(urls, "http://e", bad, Duration.ofHours(8), clock))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--playlist-url-ttl");
     }
   }

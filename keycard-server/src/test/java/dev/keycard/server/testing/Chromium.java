@@ -35,8 +35,10 @@ public final class Chromium implements AutoCloseable {
           "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
           "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
           "--disable-extensions", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
-          // A live player in a background tab must keep playing as a foreground one does.
+          // Every player window must keep playing as a foreground one does: Chromium otherwise
+          // suspends media and throttles timers in pages it considers hidden.
           "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+          "--disable-backgrounding-occluded-windows", "--disable-background-media-suspend",
           "--user-data-dir=" + profile);
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();

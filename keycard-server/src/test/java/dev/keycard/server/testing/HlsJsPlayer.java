@@ -17,7 +17,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * hls.js, with its default configuration, playing a URL in a real Chromium: what a web app does with
  * the playlist URL that stream-start hands it. The player page is served from its own origin
  * ({@code http://127.0.0.1:<random port>}), so every playlist and segment request to the edge is
- * cross-origin, as it is for a real app. One browser tab per player.
+ * cross-origin, as it is for a real app. One browser window per player.
  */
 public final class HlsJsPlayer implements AutoCloseable {
   private static final String HLS_JS = "META-INF/resources/webjars/hls.js/" + hlsJsVersion() + "/dist/hls.min.js";
@@ -36,6 +36,8 @@ public final class HlsJsPlayer implements AutoCloseable {
     try {
       HttpServer pages = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       pages.createContext("/player.html", exchange -> serve(exchange, "player/player.html", "text/html"));
+      pages.createContext("/renewing.html", exchange -> serve(exchange, "player/renewing.html", "text/html"));
+      pages.createContext("/watch.js", exchange -> serve(exchange, "player/watch.js", "text/javascript"));
       pages.createContext("/hls.min.js", exchange -> serve(exchange, HLS_JS, "text/javascript"));
       pages.start();
       return new HlsJsPlayer(pages, browser);
@@ -47,15 +49,27 @@ public final class HlsJsPlayer implements AutoCloseable {
 
   /** Opens a new tab playing {@code url}; the returned handle reads that tab's state. */
   public Tab play(String url) {
+    return open("/player.html?src=" + URLEncoder.encode(url, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Serves {@code path} on the pages' origin with {@code handler}: what an app's own backend would
+   * answer its page (e.g. a stream-start call made with the viewer's token).
+   */
+  public void handle(String path, com.sun.net.httpserver.HttpHandler handler) {
+    pages.createContext(path, handler);
+  }
+
+  /** Opens a new tab on a page of the pages' origin ({@code /renewing.html?stream=demo}). */
+  public Tab open(String pathAndQuery) {
     ChromeDriver driver = browser.driver();
     String handle;
     if (driver.getWindowHandles().size() == 1 && "data:,".equals(driver.getCurrentUrl())) {
       handle = driver.getWindowHandle();
     } else {
-      handle = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+      handle = driver.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
     }
-    driver.get("http://127.0.0.1:" + pages.getAddress().getPort() + "/player.html?src="
-        + URLEncoder.encode(url, StandardCharsets.UTF_8));
+    driver.get("http://127.0.0.1:" + pages.getAddress().getPort() + pathAndQuery);
     return new Tab(driver, handle);
   }
 
@@ -121,6 +135,18 @@ public final class HlsJsPlayer implements AutoCloseable {
    */
   public record PlayerState(double currentTime, long frames, boolean paused, int readyState,
       List<Map<String, Object>> errors, String fatal, long fragments, long levelLoads, long manifests) {}
+
+  /** Answers with fixed bytes. */
+  public static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", type);
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        exchange.getResponseBody().write(body);
+      }
+    }
+  }
 
   private static void serve(com.sun.net.httpserver.HttpExchange exchange, String resource, String type) throws IOException {
     try (exchange; InputStream in = HlsJsPlayer.class.getClassLoader().getResourceAsStream(resource)) {
