@@ -3,6 +3,8 @@ package dev.keycard.server.cli;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.stream.UrlScheme;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The live-delivery options of {@code serve} and {@code demo}. */
@@ -19,10 +21,20 @@ final class StreamOptions {
       description = "Life of the playlist URL stream-start hands out, 1m to 10m. Default: ${DEFAULT-VALUE}")
   String playlistUrlTtl;
 
-  @Option(names = "--url-scheme", paramLabel = "keycard|prefix", defaultValue = "keycard",
+  @Option(names = "--url-scheme", paramLabel = "keycard|prefix|nginx|cloudfront", defaultValue = "keycard",
       description = "Signed-URL scheme stream-start hands out: keycard (HMAC query signature) or prefix "
-          + "(path-prefix token). Default: ${DEFAULT-VALUE}")
+          + "(path-prefix token) at keycard's edge, nginx (secure_link directory token) or cloudfront "
+          + "(signed cookies). Default: ${DEFAULT-VALUE}")
   String urlScheme;
+
+  @Option(names = "--playback-session-ttl", paramLabel = "DURATION", defaultValue = "8h",
+      description = "How long one stream-start's playback may last where the URL cannot be renewed: nginx's "
+          + "token and CloudFront's cookies live this long (revocation there is by expiry only), 1m to 7d. "
+          + "Default: ${DEFAULT-VALUE}")
+  String playbackSessionTtl;
+
+  @Mixin
+  CdnOptions cdn;
 
   @Option(names = "--edge-cache-mib", paramLabel = "MIB", defaultValue = "256",
       description = "Segment cache of the edge, in MiB. Default: ${DEFAULT-VALUE}")
@@ -35,17 +47,21 @@ final class StreamOptions {
    * @param alwaysDemo run the demo stream whatever {@code --no-demo-stream} says ({@code keycard demo})
    * @throws IllegalArgumentException naming the option that is wrong
    */
-  StreamingConfig toConfig(boolean alwaysDemo) {
-    java.time.Duration ttl;
-    try {
-      ttl = Durations.parse(playlistUrlTtl);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--playlist-url-ttl: " + e.getMessage());
-    }
+  StreamingConfig toConfig(boolean alwaysDemo, Map<String, String> environment) {
+    java.time.Duration ttl = duration("--playlist-url-ttl", playlistUrlTtl);
     if (edgeCacheMib < 1 || edgeCacheMib > 1024L * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be between 1 and 1048576");
     }
     return new StreamingConfig(edgePort, edgeBaseUrl == null || edgeBaseUrl.isBlank() ? null : edgeBaseUrl, ttl,
-        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024);
+        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024,
+        duration("--playback-session-ttl", playbackSessionTtl), cdn.toConfig(environment));
+  }
+
+  private static java.time.Duration duration(String option, String value) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage());
+    }
   }
 }

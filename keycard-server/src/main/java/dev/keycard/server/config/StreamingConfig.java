@@ -17,12 +17,19 @@ import java.util.Objects;
  * @param urlScheme       the signed-URL scheme stream-start hands out
  * @param demoStream      whether the built-in {@code demo} stream is live
  * @param edgeCacheBytes  the edge's segment cache bound
+ * @param playbackSessionTtl how long playback may last on one stream-start where nothing can renew the
+ *                        URL: nginx's directory token and CloudFront's cookie policy live this long
+ *                        (1m to 7d)
+ * @param cdn             nginx and CloudFront delivery: origin secret, media base URL, secrets, keys
  */
 public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
-    boolean demoStream, long edgeCacheBytes) {
+    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, CdnConfig cdn) {
 
   public static final Duration DEFAULT_PLAYLIST_URL_TTL = Duration.ofMinutes(5);
   public static final long DEFAULT_EDGE_CACHE_BYTES = 256L * 1024 * 1024;
+  public static final Duration DEFAULT_PLAYBACK_SESSION_TTL = Duration.ofHours(8);
+  public static final Duration MIN_PLAYBACK_SESSION_TTL = Duration.ofMinutes(1);
+  public static final Duration MAX_PLAYBACK_SESSION_TTL = Duration.ofDays(7);
 
   public StreamingConfig {
     require(edgePort >= 0 && edgePort <= 65_535, "--edge-port must be between 0 and 65535, not " + edgePort);
@@ -32,8 +39,21 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
     Objects.requireNonNull(urlScheme, "--url-scheme");
     require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-mib must be at least 1");
     if (edgeBaseUrl != null) {
-      edgeBaseUrl = checkBaseUrl(edgeBaseUrl);
+      edgeBaseUrl = checkBaseUrl(edgeBaseUrl, "--edge-base-url");
     }
+    Objects.requireNonNull(playbackSessionTtl, "--playback-session-ttl");
+    require(playbackSessionTtl.compareTo(MIN_PLAYBACK_SESSION_TTL) >= 0
+            && playbackSessionTtl.compareTo(MAX_PLAYBACK_SESSION_TTL) <= 0,
+        "--playback-session-ttl must be between 1m and 7d");
+    Objects.requireNonNull(cdn, "cdn");
+    requireSchemeParts(urlScheme, cdn);
+  }
+
+  /** The settings before nginx and CloudFront delivery: an 8h playback session, no CDN. */
+  public StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
+      boolean demoStream, long edgeCacheBytes) {
+    this(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, DEFAULT_PLAYBACK_SESSION_TTL,
+        CdnConfig.NONE);
   }
 
   /** Defaults for a server started from code (tests): a random edge port, the demo stream on. */
@@ -42,7 +62,18 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
   }
 
   public StreamingConfig withUrlScheme(UrlScheme scheme) {
-    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes);
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, cdn);
+  }
+
+  /** A copy delivering through nginx or CloudFront (or serving origin pull only). */
+  public StreamingConfig withCdn(UrlScheme scheme, CdnConfig cdnConfig) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, cdnConfig);
+  }
+
+  public StreamingConfig withPlaybackSessionTtl(Duration ttl) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, ttl, cdn);
   }
 
   /** The base URL to use once the edge listens on {@code boundPort}. */
@@ -50,17 +81,33 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
     return edgeBaseUrl != null ? edgeBaseUrl : "http://localhost:" + boundPort;
   }
 
-  private static String checkBaseUrl(String url) {
+  /** {@code http(s)://host[:port]} without path, query or fragment; a trailing slash is dropped. */
+  static String checkBaseUrl(String url, String option) {
     try {
       URI u = new URI(url);
       require(("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+              && u.getRawUserInfo() == null
               && (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
               && u.getRawQuery() == null && u.getRawFragment() == null,
-          "--edge-base-url must be http(s)://host[:port] without a path, not '" + url + "'");
+          option + " must be http(s)://host[:port] without a path, not '" + url + "'");
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("--edge-base-url must be an http(s) URL, not '" + url + "'");
+      throw new IllegalArgumentException(option + " must be an http(s) URL, not '" + url + "'");
     }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /**
+   * nginx and CloudFront check media requests on their own and pull from keycard's origin: refuse
+   * to start such a scheme without its secret or key, its base URL and the origin secret, rather
+   * than hand out URLs nothing can serve.
+   */
+  private static void requireSchemeParts(UrlScheme scheme, CdnConfig cdn) {
+    if (scheme.servedByEdge()) {
+      return;
+    }
+    cdn.requireSigningParts(scheme);
+    require(cdn.originPullEnabled(), "--url-scheme " + scheme.optionValue() + " needs the origin secret "
+        + scheme.optionValue() + " presents when it pulls from /origin/: KEYCARD_ORIGIN_SECRET or --origin-secret-file");
   }
 
   private static void require(boolean ok, String message) {

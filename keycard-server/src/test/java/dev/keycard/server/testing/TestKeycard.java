@@ -8,6 +8,7 @@ import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.store.JdbcClientStore;
 import dev.keycard.server.store.JdbcUserStore;
@@ -28,12 +29,14 @@ public final class TestKeycard implements AutoCloseable {
   public static final String AUDIENCE = "keycard-api";
 
   private final ServerConfig config;
+  private final StreamingConfig streaming;
   private final InstantSource clock;
   private KeycardServer server;
   private TestHttp http;
 
-  private TestKeycard(ServerConfig config, InstantSource clock) {
+  private TestKeycard(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
     this.config = config;
+    this.streaming = streaming;
     this.clock = clock;
   }
 
@@ -52,13 +55,18 @@ public final class TestKeycard implements AutoCloseable {
   }
 
   public static TestKeycard start(ServerConfig config, InstantSource clock) {
-    TestKeycard k = new TestKeycard(config, clock);
+    return start(config, StreamingConfig.defaults(), clock);
+  }
+
+  /** With live-delivery settings of the test's own (a URL scheme, an origin secret, a CDN). */
+  public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
+    TestKeycard k = new TestKeycard(config, streaming, clock);
     k.startServer();
     return k;
   }
 
   private void startServer() {
-    server = KeycardServer.start(config, clock, FAST_HASHER);
+    server = KeycardServer.start(config, streaming, clock, FAST_HASHER);
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
