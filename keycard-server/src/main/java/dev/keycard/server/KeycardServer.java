@@ -22,6 +22,7 @@ import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.edge.Edge;
 import dev.keycard.server.edge.EdgeVerticle;
 import dev.keycard.server.edge.PlaybackDenylist;
+import dev.keycard.server.edge.PlaybackRules;
 import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.store.JdbcUrlKeyStore;
 import dev.keycard.server.stream.DemoStream;
@@ -115,8 +116,8 @@ public final class KeycardServer implements AutoCloseable {
       PersistentDenylist persistentDenylist = new PersistentDenylist(revocations, clock);
       int revoked = persistentDenylist.load();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
-      PlaybackDenylist denylist = new PlaybackDenylist(persistentDenylist, clock,
-          streamingConfig.playlistUrlTtl().plus(Edge.maxSegmentUrlLife()));
+      PlaybackDenylist denylist = new PlaybackDenylist(persistentDenylist, clock, streamingConfig.playlistUrlTtl()
+          .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(keyStore, new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
 
@@ -162,7 +163,9 @@ public final class KeycardServer implements AutoCloseable {
       // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
-      Edge edge = new Edge(origin, playbackUrls, denylist, streamingConfig.edgeCacheBytes(), clock);
+      PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
+          streamingConfig.bindPlaybackToClient(), clock);
+      Edge edge = new Edge(origin, playback, streamingConfig.edgeCacheBytes());
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
           streamingConfig.edgeBaseUrl(edgePort), clock), random);

@@ -7,10 +7,11 @@ package dev.keycard.core.hls;
 public enum PlaylistRefusal {
   NOT_A_PLAYLIST("The playlist does not start with #EXTM3U"),
   TOO_LARGE("The playlist is larger than allowed"),
-  INVALID_PLAYLIST_PATH("The playlist path is not a normalized absolute path"),
+  INVALID_PLAYLIST_PATH("The playlist path is not a safe absolute path"),
   MALFORMED_TAG("A tag that the rewriter reads is malformed"),
   MALFORMED_URI("A URI in the playlist is empty, unquoted or not a valid RFC 3986 reference"),
-  ENCODED_DOT_OR_SLASH("A URI hides a dot, slash, backslash or NUL behind percent-encoding"),
+  UNSAFE_PATH("A URI resolves to a path the URL signers refuse (encoded dots, slashes or percent signs, control characters, empty segments)"),
+  REFUSED_BY_SIGNER("The URL signer refused a URI of the playlist"),
   ESCAPES_ROOT("A URI climbs above the root with '..'"),
   FOREIGN_URL("A URI points at another origin"),
   UNSUPPORTED_SCHEME("A URI uses a scheme that is neither http(s) nor an allowed key system"),

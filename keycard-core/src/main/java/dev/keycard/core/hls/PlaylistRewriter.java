@@ -2,6 +2,7 @@ package dev.keycard.core.hls;
 
 import dev.keycard.core.hls.PlaylistRewrite.Refused;
 import dev.keycard.core.hls.PlaylistRewrite.Rewritten;
+import dev.keycard.core.signedurl.SafePath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +30,11 @@ import java.util.Optional;
  * <p><b>Resolution.</b> Relative references and absolute paths are resolved against the playlist's own
  * path (RFC 3986 §5.2, with {@code remove_dot_segments}), then handed to the {@link UriSigner}. Unlike
  * RFC 3986, which silently clamps a {@code ..} at the root, a reference that climbs above the root is
- * refused ({@link PlaylistRefusal#ESCAPES_ROOT}); so are percent-encoded dots, slashes, backslashes and
- * NULs in a path ({@code %2e %2f %5c %00}), which a file server could decode into a traversal after the
- * signature was checked.
+ * refused ({@link PlaylistRefusal#ESCAPES_ROOT}). Every resolved path must then pass {@link SafePath},
+ * the path rule the URL signers apply ({@link PlaylistRefusal#UNSAFE_PATH} otherwise): no
+ * percent-encoded dots, slashes, backslashes, percent signs or control characters, which a file
+ * server could decode into another path after the signature was checked, and no empty segments. So
+ * a playlist never hands a signer a path it would refuse.
  *
  * <p><b>Absolute URLs.</b> An {@code http(s)} URL, or a {@code //host/...} reference, whose origin was
  * declared with {@link Builder#sameOrigin} is treated as its path and signed. Any other is handled by the
@@ -113,7 +116,7 @@ public final class PlaylistRewriter {
     if (playlist.length() > maxLength) {
       return new Refused(PlaylistRefusal.TOO_LARGE, 0);
     }
-    if (!isNormalizedAbsolutePath(playlistPath)) {
+    if (playlistPath == null || SafePath.check(playlistPath) != null) {
       return new Refused(PlaylistRefusal.INVALID_PLAYLIST_PATH, 0);
     }
     return new Pass(playlist, playlistPath, signer).run();
@@ -392,9 +395,6 @@ public final class PlaylistRewriter {
         // "?x" or "#x" alone would name the playlist itself, never a media resource.
         return PlaylistRefusal.MALFORMED_URI;
       }
-      if (hasEncodedDotOrSlash(text, pathFrom, pathEnd)) {
-        return PlaylistRefusal.ENCODED_DOT_OR_SLASH;
-      }
       scratch.setLength(0);
       int i = pathFrom;
       if (text.charAt(pathFrom) == '/') {
@@ -429,7 +429,14 @@ public final class PlaylistRewriter {
         }
         i = segmentEnd + 1;
       }
-      String signed = signer.sign(scratch.toString());
+      String path = scratch.toString();
+      if (SafePath.check(path) != null) {
+        return PlaylistRefusal.UNSAFE_PATH;
+      }
+      String signed = signer.sign(path);
+      if (signed == null) {
+        return PlaylistRefusal.REFUSED_BY_SIGNER;
+      }
       requirePlayable(signed);
       out.append(signed);
       lastFrom = from;
@@ -547,50 +554,6 @@ public final class PlaylistRewriter {
         throw new IllegalStateException("UriSigner returned a value that cannot be written into a playlist");
       }
     }
-  }
-
-  private static boolean isNormalizedAbsolutePath(String path) {
-    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-      return false;
-    }
-    int length = path.length();
-    for (int i = 0; i < length; i++) {
-      char c = path.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= length || !isHex(path.charAt(i + 1)) || !isHex(path.charAt(i + 2))) {
-          return false;
-        }
-      } else if (c == '?' || c == '#' || !isUriCharacter(c)) {
-        return false;
-      }
-    }
-    int segmentFrom = 1;
-    for (int i = 1; i <= length; i++) {
-      if (i == length || path.charAt(i) == '/') {
-        int segmentLength = i - segmentFrom;
-        if ((segmentLength == 1 && path.charAt(segmentFrom) == '.')
-            || (segmentLength == 2 && path.startsWith("..", segmentFrom))) {
-          return false;
-        }
-        segmentFrom = i + 1;
-      }
-    }
-    return !hasEncodedDotOrSlash(path, 0, length);
-  }
-
-  private static boolean hasEncodedDotOrSlash(String s, int from, int to) {
-    for (int i = from; i + 2 < to; i++) {
-      if (s.charAt(i) != '%') {
-        continue;
-      }
-      char high = s.charAt(i + 1);
-      char low = Character.toLowerCase(s.charAt(i + 2));
-      if ((high == '2' && (low == 'e' || low == 'f')) || (high == '5' && low == 'c')
-          || (high == '0' && low == '0')) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** RFC 3986 §2: unreserved, gen-delims and sub-delims; '%' is checked by the caller. */

@@ -8,10 +8,11 @@ import java.util.Objects;
  * carried in the query. The edge checks it with one MAC.
  *
  * <pre>
- * /live/demo/index.m3u8?exp=1767225600&amp;kid=k1&amp;sid=s-42&amp;bind=ip&amp;sig=&lt;43 base64url chars&gt;
+ * /live/demo/index.m3u8?exp=1767225600&amp;kid=k1&amp;sid=s-42&amp;bind=ip&amp;use=ticket&amp;sig=&lt;43 base64url chars&gt;
  *
  * canonical string (fields joined by '\n', no trailing newline):
  *   keycard-url-v1 \n {raw path} \n {exp} \n {kid} \n {sid or empty} \n {client ip or empty}
+ *   (keycard-ticket-v1 instead of keycard-url-v1 for a playback ticket, which says use=ticket)
  * </pre>
  *
  * Every field is printable ASCII without a newline (paths by the path rule, ids by their
@@ -23,6 +24,9 @@ import java.util.Objects;
  */
 public final class HmacUrlSigner implements UrlSigner {
   static final String LABEL = "keycard-url-v1";
+  /** A ticket is MACed under its own label, so removing or adding {@code use=ticket} breaks the signature. */
+  static final String TICKET_LABEL = "keycard-ticket-v1";
+  static final String TICKET = "ticket";
   static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final UrlSigningKeys keys;
@@ -38,7 +42,7 @@ public final class HmacUrlSigner implements UrlSigner {
     String sid = grant.checkedSessionId();
     String ip = grant.checkedClientIp();
     String kid = keys.current().keyId();
-    CanonicalString c = canonical(keys, path, exp, kid, sid, ip);
+    CanonicalString c = canonical(keys, grant.ticket(), path, exp, kid, sid, ip);
     String sig = B64.encodeToString(keys.mac(keys.currentIndex(), c));
 
     StringBuilder url = new StringBuilder(path.length() + 128).append(path)
@@ -50,10 +54,14 @@ public final class HmacUrlSigner implements UrlSigner {
     if (ip != null) {
       url.append("&bind=ip");
     }
+    if (grant.ticket()) {
+      url.append("&use=").append(TICKET);
+    }
     return url.append("&sig=").append(sig).toString();
   }
 
-  static CanonicalString canonical(UrlSigningKeys keys, String path, long exp, String kid, String sid, String ip) {
-    return keys.canonical(LABEL).field(path).field(exp).field(kid).field(sid).field(ip);
+  static CanonicalString canonical(UrlSigningKeys keys, boolean ticket, String path, long exp, String kid, String sid,
+      String ip) {
+    return keys.canonical(ticket ? TICKET_LABEL : LABEL).field(path).field(exp).field(kid).field(sid).field(ip);
   }
 }

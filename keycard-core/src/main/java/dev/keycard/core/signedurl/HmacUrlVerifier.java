@@ -16,8 +16,8 @@ import java.util.Objects;
  * e.g. LL-HLS {@code _HLS_msn}); the edge must serve by path alone.
  */
 public final class HmacUrlVerifier implements SignedUrlVerifier {
-  private static final String[] NAMES = {"exp", "kid", "sid", "bind", "sig"};
-  private static final int EXP = 0, KID = 1, SID = 2, BIND = 3, SIG = 4;
+  private static final String[] NAMES = {"exp", "kid", "sid", "bind", "use", "sig"};
+  private static final int EXP = 0, KID = 1, SID = 2, BIND = 3, USE = 4, SIG = 5;
   /** 32 MAC bytes in base64url without padding. */
   static final int SIG_LENGTH = 43;
 
@@ -61,11 +61,15 @@ public final class HmacUrlVerifier implements SignedUrlVerifier {
       }
       ip = clientIp.toLowerCase(Locale.ROOT);
     }
+    boolean ticket = v[USE] != null;
+    if (ticket && !v[USE].equals(HmacUrlSigner.TICKET)) {
+      return UrlRejection.MALFORMED.asCheck();
+    }
     int key = keys.indexOf(v[KID]);
     if (key < 0) {
       return UrlRejection.UNKNOWN_KEY.asCheck();
     }
-    byte[] mac = keys.mac(key, HmacUrlSigner.canonical(keys, rawPath, exp, v[KID], v[SID], ip));
+    byte[] mac = keys.mac(key, HmacUrlSigner.canonical(keys, ticket, rawPath, exp, v[KID], v[SID], ip));
     byte[] expected = HmacUrlSigner.B64.encode(mac);
     if (!MessageDigest.isEqual(expected, v[SIG].getBytes(StandardCharsets.US_ASCII))) {
       return UrlRejection.BAD_SIGNATURE.asCheck();
@@ -73,6 +77,6 @@ public final class HmacUrlVerifier implements SignedUrlVerifier {
     if (Math.floorDiv(clock.millis(), 1000) >= exp) {
       return UrlRejection.EXPIRED.asCheck();
     }
-    return new UrlCheck.Valid(rawPath, rawPath, Instant.ofEpochSecond(exp), v[KID], v[SID]);
+    return new UrlCheck.Valid(rawPath, rawPath, Instant.ofEpochSecond(exp), v[KID], v[SID], ticket, ip);
   }
 }

@@ -11,9 +11,11 @@ import java.util.Objects;
  * <pre>
  * /t/{payload}.{mac}/live/demo/index.m3u8
  *
- * payload = base64url(prefix \n exp \n kid \n sid-or-empty \n bind)      bind is "ip" or empty
+ * payload = base64url(prefix \n exp \n kid \n sid-or-empty \n bind [\n ticket])   bind is "ip" or empty
  * mac     = base64url(HMAC-SHA256(key[kid],
  *             keycard-prefix-v1 \n prefix \n exp \n kid \n sid-or-empty \n client-ip-or-empty))
+ *           (keycard-prefix-ticket-v1 instead of keycard-prefix-v1 for a playback ticket, whose payload
+ *           ends in a sixth field "ticket")
  * </pre>
  *
  * The prefix is the directory of the signed path, always ending in {@code /}, so
@@ -23,6 +25,7 @@ import java.util.Objects;
  */
 public final class PathPrefixSigner implements UrlSigner {
   static final String LABEL = "keycard-prefix-v1";
+  static final String TICKET_LABEL = "keycard-prefix-ticket-v1";
   static final String MARKER = "/t/";
 
   private final UrlSigningKeys keys;
@@ -56,12 +59,14 @@ public final class PathPrefixSigner implements UrlSigner {
     String sid = grant.checkedSessionId();
     String ip = grant.checkedClientIp();
     String kid = keys.current().keyId();
-    String payload = prefix + '\n' + exp + '\n' + kid + '\n' + (sid == null ? "" : sid) + '\n' + (ip == null ? "" : "ip");
-    byte[] mac = keys.mac(keys.currentIndex(), canonical(keys, prefix, exp, kid, sid, ip));
+    String payload = prefix + '\n' + exp + '\n' + kid + '\n' + (sid == null ? "" : sid) + '\n' + (ip == null ? "" : "ip")
+        + (grant.ticket() ? "\n" + HmacUrlSigner.TICKET : "");
+    byte[] mac = keys.mac(keys.currentIndex(), canonical(keys, grant.ticket(), prefix, exp, kid, sid, ip));
     return HmacUrlSigner.B64.encodeToString(payload.getBytes(StandardCharsets.US_ASCII)) + '.' + HmacUrlSigner.B64.encodeToString(mac);
   }
 
-  static CanonicalString canonical(UrlSigningKeys keys, String prefix, long exp, String kid, String sid, String ip) {
-    return keys.canonical(LABEL).field(prefix).field(exp).field(kid).field(sid).field(ip);
+  static CanonicalString canonical(UrlSigningKeys keys, boolean ticket, String prefix, long exp, String kid, String sid,
+      String ip) {
+    return keys.canonical(ticket ? TICKET_LABEL : LABEL).field(prefix).field(exp).field(kid).field(sid).field(ip);
   }
 }

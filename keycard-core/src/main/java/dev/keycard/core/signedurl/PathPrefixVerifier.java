@@ -53,19 +53,24 @@ public final class PathPrefixVerifier implements SignedUrlVerifier {
     } catch (IllegalArgumentException e) {
       return UrlRejection.MALFORMED.asCheck();
     }
-    // prefix \n exp \n kid \n sid \n bind
+    // prefix \n exp \n kid \n sid \n bind [\n ticket]
     int a = payload.indexOf('\n');
     int b = a < 0 ? -1 : payload.indexOf('\n', a + 1);
     int c = b < 0 ? -1 : payload.indexOf('\n', b + 1);
     int d = c < 0 ? -1 : payload.indexOf('\n', c + 1);
-    if (d < 0 || payload.indexOf('\n', d + 1) >= 0) {
+    int e = d < 0 ? -1 : payload.indexOf('\n', d + 1);
+    if (d < 0 || (e >= 0 && payload.indexOf('\n', e + 1) >= 0)) {
+      return UrlRejection.MALFORMED.asCheck();
+    }
+    boolean ticket = e >= 0;
+    if (ticket && !payload.substring(e + 1).equals(HmacUrlSigner.TICKET)) {
       return UrlRejection.MALFORMED.asCheck();
     }
     String prefix = payload.substring(0, a);
     long exp = UrlAlphabet.parseEpochSeconds(payload.substring(a + 1, b));
     String kid = payload.substring(b + 1, c);
     String sid = c + 1 == d ? null : payload.substring(c + 1, d);
-    String bind = payload.substring(d + 1);
+    String bind = payload.substring(d + 1, ticket ? e : payload.length());
     if (SafePath.check(prefix) != null || prefix.charAt(prefix.length() - 1) != '/' || exp <= 0
         || !UrlSigningKey.validKeyId(kid) || (sid != null && !UrlAlphabet.isSessionId(sid))
         || !(bind.isEmpty() || bind.equals("ip"))) {
@@ -82,7 +87,7 @@ public final class PathPrefixVerifier implements SignedUrlVerifier {
     if (key < 0) {
       return UrlRejection.UNKNOWN_KEY.asCheck();
     }
-    byte[] expected = HmacUrlSigner.B64.encode(keys.mac(key, PathPrefixSigner.canonical(keys, prefix, exp, kid, sid, ip)));
+    byte[] expected = HmacUrlSigner.B64.encode(keys.mac(key, PathPrefixSigner.canonical(keys, ticket, prefix, exp, kid, sid, ip)));
     byte[] given = rawPath.substring(dot + 1, end).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, given)) {
       return UrlRejection.BAD_SIGNATURE.asCheck();
@@ -95,6 +100,6 @@ public final class PathPrefixVerifier implements SignedUrlVerifier {
     if (!rawPath.startsWith(prefix, end)) {
       return UrlRejection.WRONG_SCOPE.asCheck();
     }
-    return new UrlCheck.Valid(rawPath.substring(end), prefix, Instant.ofEpochSecond(exp), kid, sid);
+    return new UrlCheck.Valid(rawPath.substring(end), prefix, Instant.ofEpochSecond(exp), kid, sid, ticket, ip);
   }
 }

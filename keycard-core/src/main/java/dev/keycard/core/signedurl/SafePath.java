@@ -6,14 +6,18 @@ package dev.keycard.core.signedurl;
  * anything that could be read as a different path later is refused outright: dot segments, empty
  * segments, backslashes, control characters, and percent-encoded dots, slashes, backslashes, control
  * characters and percent signs (a {@code %25} would let a second decoding produce any of them).
+ *
+ * <p>This is the one path rule of keycard's media URLs: the signers apply it, the verifiers apply it,
+ * and the playlist rewriter applies it to every path it resolves, so a playlist can never name a path
+ * that a signer would refuse to sign.
  */
-final class SafePath {
+public final class SafePath {
   static final int MAX_LENGTH = 2048;
 
   private SafePath() {}
 
   /** {@code null} when the raw path is acceptable, otherwise why not. */
-  static UrlRejection check(String rawPath) {
+  public static UrlRejection check(String rawPath) {
     if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/' || rawPath.length() > MAX_LENGTH) {
       return UrlRejection.MALFORMED;
     }
@@ -56,7 +60,7 @@ final class SafePath {
   }
 
   /** For signers: a path we would refuse to verify is a programming error on the signing side. */
-  static String require(String rawPath) {
+  public static String require(String rawPath) {
     UrlRejection r = check(rawPath);
     if (r != null) {
       throw new IllegalArgumentException("refusing to sign this path: " + r.description());

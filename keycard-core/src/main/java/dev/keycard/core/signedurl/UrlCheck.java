@@ -19,12 +19,21 @@ public sealed interface UrlCheck {
    * @param expiresAt when the URL stops working
    * @param keyId     the key that signed it ({@code null} for schemes without key ids, e.g. nginx)
    * @param sessionId the playback session it was issued to, or {@code null}
+   * @param ticket    whether it is a playback ticket ({@link UrlGrant#ticket()})
+   * @param boundIp   the client address the signature covers (the requester's, since it verified), or
+   *                  {@code null} when the URL is not bound to an address
    */
-  record Valid(String path, String scope, Instant expiresAt, String keyId, String sessionId) implements UrlCheck {
+  record Valid(String path, String scope, Instant expiresAt, String keyId, String sessionId, boolean ticket,
+      String boundIp) implements UrlCheck {
     public Valid {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(scope, "scope");
       Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** A URL that is neither a ticket nor bound to an address. */
+    public Valid(String path, String scope, Instant expiresAt, String keyId, String sessionId) {
+      this(path, scope, expiresAt, keyId, sessionId, false, null);
     }
   }
 

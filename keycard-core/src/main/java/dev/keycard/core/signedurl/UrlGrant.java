@@ -12,23 +12,37 @@ import java.util.Objects;
  * @param sessionId the playback session, or {@code null}; echoed back in {@link UrlCheck.Valid} so the
  *                  edge can count or cut sessions
  * @param clientIp  the address the URL is bound to, or {@code null} for any address
+ * @param ticket    whether the URL is a playback ticket: the short-lived URL stream-start hands out,
+ *                  good only for opening a playback session at keycard's edge (which answers it with a
+ *                  playlist whose URIs are signed for the session). The mark is covered by the
+ *                  signature, so a ticket cannot pass for a session URL nor the other way round. Only
+ *                  keycard's own schemes ({@link HmacUrlSigner}, {@link PathPrefixSigner}) carry it.
  */
-public record UrlGrant(String path, Instant expiresAt, String sessionId, String clientIp) {
+public record UrlGrant(String path, Instant expiresAt, String sessionId, String clientIp, boolean ticket) {
   public UrlGrant {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(expiresAt, "expiresAt");
   }
 
+  public UrlGrant(String path, Instant expiresAt, String sessionId, String clientIp) {
+    this(path, expiresAt, sessionId, clientIp, false);
+  }
+
   public static UrlGrant of(String path, Instant expiresAt) {
-    return new UrlGrant(path, expiresAt, null, null);
+    return new UrlGrant(path, expiresAt, null, null, false);
   }
 
   public UrlGrant forSession(String sessionId) {
-    return new UrlGrant(path, expiresAt, sessionId, clientIp);
+    return new UrlGrant(path, expiresAt, sessionId, clientIp, ticket);
   }
 
   public UrlGrant boundTo(String clientIp) {
-    return new UrlGrant(path, expiresAt, sessionId, clientIp);
+    return new UrlGrant(path, expiresAt, sessionId, clientIp, ticket);
+  }
+
+  /** The same grant as a playback ticket. */
+  public UrlGrant asTicket() {
+    return new UrlGrant(path, expiresAt, sessionId, clientIp, true);
   }
 
   /** The expiry as epoch seconds, refused when it is not a positive 12-digit number. */

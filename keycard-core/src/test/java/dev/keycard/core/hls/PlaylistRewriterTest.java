@@ -207,7 +207,11 @@ class PlaylistRewriterTest {
     }
   }
 
-  /** RFC 3986 §5.4 examples, with the base {@code http://a/b/c/d;p?q} reduced to its path. */
+  /**
+   * RFC 3986 §5.4 examples, with the base {@code http://a/b/c/d;p?q} reduced to its path. Two of them
+   * resolve to names holding {@code ..} ({@code g..}, {@code ..g}): RFC 3986 allows those, but the URL
+   * signers' path rule refuses any {@code ..}, so the rewriter refuses them as unsafe.
+   */
   @Nested
   class Rfc3986Section5_4 {
     @ParameterizedTest
@@ -215,7 +219,7 @@ class PlaylistRewriterTest {
         "g, /b/c/g", "./g, /b/c/g", "g/, /b/c/g/", "/g, /g", "g?y, /b/c/g", "g#s, /b/c/g",
         "g?y#s, /b/c/g", ";x, /b/c/;x", "g;x, /b/c/g;x", "g;x?y#s, /b/c/g;x", "., /b/c/", "./, /b/c/",
         ".., /b/", "../, /b/", "../g, /b/g", "../.., /", "../../, /", "../../g, /g",
-        "/./g, /g", "/../b/g, REFUSED", "g., /b/c/g.", ".g, /b/c/.g", "g.., /b/c/g..", "..g, /b/c/..g",
+        "/./g, /g", "/../b/g, REFUSED", "g., /b/c/g.", ".g, /b/c/.g", "g.., UNSAFE", "..g, UNSAFE",
         "./../g, /b/g", "./g/., /b/c/g/", "g/./h, /b/c/g/h", "g/../h, /b/c/h", "g;x=1/./y, /b/c/g;x=1/y",
         "g;x=1/../y, /b/c/y", "../../../g, REFUSED", "../../../../g, REFUSED"})
     void resolvesReferenceAgainstPlaylistPath(String reference, String expected) {
@@ -223,6 +227,8 @@ class PlaylistRewriterTest {
 
       if (expected.equals("REFUSED")) {
         assertThat(result).isEqualTo(new Refused(PlaylistRefusal.ESCAPES_ROOT, 4));
+      } else if (expected.equals("UNSAFE")) {
+        assertThat(result).isEqualTo(new Refused(PlaylistRefusal.UNSAFE_PATH, 4));
       } else {
         assertThat(result).isInstanceOf(Rewritten.class);
         assertThat(signer.paths).containsExactly(expected);
@@ -298,7 +304,31 @@ class PlaylistRewriterTest {
     @ParameterizedTest
     @ValueSource(strings = {"%2e%2e/%2e%2e/%2e%2e/etc/passwd", "..%2Fsecret.ts", "a%5c..%5cb.ts", "seg.ts%00.m3u8"})
     void refusesPercentEncodedTraversal(String uri) {
-      assertThat(refused(mediaPlaylistWith(uri)).reason()).isEqualTo(PlaylistRefusal.ENCODED_DOT_OR_SLASH);
+      assertThat(refused(mediaPlaylistWith(uri)).reason()).isEqualTo(PlaylistRefusal.UNSAFE_PATH);
+    }
+
+    /**
+     * Regression: the rewriter once had a path rule of its own that let {@code %25} and {@code %01}
+     * through to a signer whose rule refused them, and the signer threw. Now every resolved path
+     * passes the signers' own rule first, so a signer is never handed a path it would refuse.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"seg%25.ts", "seg%01.ts", "seg%7f.ts", "a//b.ts", "dir/%2525.ts"})
+    void refusesPathsTheUrlSignersRefuseBeforeCallingTheSigner(String uri) {
+      UriSigner strict = path -> {
+        throw new AssertionError("the signer must not be called with " + path);
+      };
+
+      assertThat(REWRITER.rewrite(mediaPlaylistWith(uri), PLAYLIST_PATH, strict))
+          .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(PlaylistRefusal.UNSAFE_PATH));
+    }
+
+    @Test
+    void refusesThePlaylistWhenTheSignerRefusesAUri() {
+      UriSigner onlySegmentZero = path -> path.endsWith("/seg-0.ts") ? "/signed" + path : null;
+
+      assertThat(REWRITER.rewrite(mediaPlaylistWith("seg-1.ts"), PLAYLIST_PATH, onlySegmentZero))
+          .isEqualTo(new Refused(PlaylistRefusal.REFUSED_BY_SIGNER, 4));
     }
 
     @ParameterizedTest

@@ -70,6 +70,44 @@ class HmacUrlSignerTest {
   }
 
   @Test
+  void ticketIsMarkedInTheUrlAndMacedUnderItsOwnLabel() throws Exception {
+    Instant exp = Instant.parse("2026-11-29T12:05:00Z");
+    String url = signer.sign(UrlGrant.of(PLAYLIST, exp).forSession("s-42").asTicket());
+
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(k1.secret(), "HmacSHA256"));
+    String canonical = "keycard-ticket-v1\n" + PLAYLIST + "\n" + exp.getEpochSecond() + "\nk1\ns-42\n";
+    String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(canonical.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(url).isEqualTo(PLAYLIST + "?exp=" + exp.getEpochSecond() + "&kid=k1&sid=s-42&use=ticket&sig=" + sig);
+  }
+
+  @Test
+  void ticketVerifiesAsATicketAndABoundUrlNamesItsAddress() {
+    String ticket = signer.sign(UrlGrant.of(PLAYLIST, inFiveMinutes()).forSession("s-42").asTicket());
+    String bound = signer.sign(UrlGrant.of(PLAYLIST, inFiveMinutes()).forSession("s-42").boundTo("192.0.2.10"));
+
+    assertThat(((UrlCheck.Valid) check(ticket)).ticket()).isTrue();
+    assertThat(((UrlCheck.Valid) check(ticket)).boundIp()).isNull();
+    assertThat(((UrlCheck.Valid) check(bound)).ticket()).isFalse();
+    assertThat(((UrlCheck.Valid) check(bound)).boundIp()).isEqualTo("192.0.2.10");
+  }
+
+  @Test
+  void ticketStrippedOfItsMarkIsNotASessionUrl() {
+    String ticket = signer.sign(UrlGrant.of(PLAYLIST, inFiveMinutes()).forSession("s-42").asTicket());
+
+    assertThat(reason(check(ticket.replace("&use=ticket", "")))).isEqualTo(UrlRejection.BAD_SIGNATURE);
+  }
+
+  @Test
+  void sessionUrlWithAnAddedTicketMarkIsRefused() {
+    String url = signer.sign(UrlGrant.of(PLAYLIST, inFiveMinutes()).forSession("s-42"));
+
+    assertThat(reason(check(url.replace("&sig=", "&use=ticket&sig=")))).isEqualTo(UrlRejection.BAD_SIGNATURE);
+    assertThat(reason(check(url.replace("&sig=", "&use=session&sig=")))).isEqualTo(UrlRejection.MALFORMED);
+  }
+
+  @Test
   void acceptsUrlUntilItsExpiry() {
     String url = signer.sign(UrlGrant.of(PLAYLIST, inFiveMinutes()));
     clock.advance(Duration.ofMinutes(5).minusMillis(1));

@@ -48,6 +48,37 @@ class PathPrefixTokenTest {
   }
 
   @Test
+  void ticketCarriesItsMarkInThePayloadAndVerifiesAsATicket() {
+    String ticket = signer.sign(UrlGrant.of("/live/demo/index.m3u8", inOneHour()).forSession("s-42").asTicket());
+    String token = ticket.substring(3, ticket.indexOf('/', 3));
+    String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.US_ASCII);
+
+    assertThat(payload).endsWith("\ns-42\n\nticket");
+    assertThat(((UrlCheck.Valid) check(ticket)).ticket()).isTrue();
+    assertThat(((UrlCheck.Valid) check(signer.sign(UrlGrant.of("/live/demo/index.m3u8", inOneHour())))).ticket()).isFalse();
+  }
+
+  @Test
+  void ticketMarkCannotBeRemovedOrAdded() {
+    String ticket = signer.sign(UrlGrant.of("/live/demo/index.m3u8", inOneHour()).forSession("s-42").asTicket());
+    String plain = signer.sign(UrlGrant.of("/live/demo/index.m3u8", inOneHour()).forSession("s-42"));
+
+    assertThat(reason(check(withPayload(ticket, p -> p.substring(0, p.length() - "\nticket".length())))))
+        .isEqualTo(UrlRejection.BAD_SIGNATURE);
+    assertThat(reason(check(withPayload(plain, p -> p + "\nticket")))).isEqualTo(UrlRejection.BAD_SIGNATURE);
+    assertThat(reason(check(withPayload(plain, p -> p + "\nsession")))).isEqualTo(UrlRejection.MALFORMED);
+  }
+
+  private static String withPayload(String url, java.util.function.UnaryOperator<String> edit) {
+    int end = url.indexOf('/', 3);
+    String token = url.substring(3, end);
+    int dot = token.indexOf('.');
+    String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.US_ASCII);
+    return "/t/" + B64.encodeToString(edit.apply(payload).getBytes(StandardCharsets.US_ASCII)) + token.substring(dot)
+        + url.substring(end);
+  }
+
+  @Test
   void relativeSegmentUrisInThePlaylistInheritTheToken() {
     String playlist = signer.sign(UrlGrant.of("/live/demo/index.m3u8", inOneHour()));
     URI base = URI.create("https://edge.example.com" + playlist);

@@ -83,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * The live-stream walk-through, as shell commands that run as printed (curl, sed, grep): log in,
-   * start the built-in {@code demo} stream, fetch the signed playlist from the edge, fetch the first
+   * start the built-in {@code demo} stream, open the playback session with the ticket (a multivariant
+   * playlist naming the media playlist at a session URL), fetch the media playlist, fetch the first
    * segment it names.
    */
   static void printPlayback(PrintWriter out, String base, String edgeBase, String password) {
@@ -94,11 +95,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  PLAYLIST_URL=$(curl -s -X POST " + base + "/api/v1/stream/start \\");
     out.println("      -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'Content-Type: application/json' \\");
     out.println("      -d '{\"stream_id\":\"demo\"}' | sed -E 's/.*\"playlist_url\":\"([^\"]+)\".*/\\1/')");
-    out.println("  curl -s \"$PLAYLIST_URL\"                      # the playlist, every URI signed for you");
-    out.println("  SEGMENT=$(curl -s \"$PLAYLIST_URL\" | grep -v '^#' | head -n 1)");
+    out.println("  MEDIA=$(curl -s \"$PLAYLIST_URL\" | grep -v '^#' | head -n 1)   # opens the playback session");
+    out.println("  curl -s \"" + edgeBase + "$MEDIA\"                # the live playlist, every URI signed for you");
+    out.println("  SEGMENT=$(curl -s \"" + edgeBase + "$MEDIA\" | grep -v '^#' | head -n 1)");
     out.println("  curl -s -o segment.ts -w '%{http_code} %{content_type} %{size_download} bytes\\n' \"" + edgeBase
         + "$SEGMENT\"");
-    out.println("Play it (any HLS player; the URL works for a few minutes, then start again):");
+    out.println("Play it (any HLS player; start it within a few minutes, it then plays for hours):");
     out.println("  ffplay \"$PLAYLIST_URL\"      or      ffmpeg -i \"$PLAYLIST_URL\" -t 10 -c copy demo.ts");
     out.println("Logging out stops the playback at the edge within seconds, even before the URLs expire.");
     out.println();

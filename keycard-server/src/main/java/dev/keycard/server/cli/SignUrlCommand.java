@@ -139,8 +139,7 @@ final class SignUrlCommand implements Callable<Integer> {
 
   private String edgeBaseUrl() {
     // The same check as serve's --edge-base-url.
-    return new StreamingConfig(0, edgeBaseUrl, StreamingConfig.DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, false,
-        StreamingConfig.DEFAULT_EDGE_CACHE_BYTES).edgeBaseUrl(0);
+    return StreamingConfig.checkBaseUrl(edgeBaseUrl, "--edge-base-url");
   }
 
   private Duration life(UrlScheme scheme) {

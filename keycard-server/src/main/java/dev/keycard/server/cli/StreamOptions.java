@@ -21,17 +21,22 @@ final class StreamOptions {
       description = "Life of the playlist URL stream-start hands out, 1m to 10m. Default: ${DEFAULT-VALUE}")
   String playlistUrlTtl;
 
+  @Option(names = "--playback-session-ttl", paramLabel = "DURATION", defaultValue = "8h",
+      description = "How long a player keeps playing once it opened a playlist URL (the URLs it reloads live "
+          + "this long, unless the viewer's session is revoked; with nginx and cloudfront, the token or cookies "
+          + "live this long and revocation is by expiry only), 1m to 7d. Default: ${DEFAULT-VALUE}")
+  String playbackSessionTtl;
+
+  @Option(names = "--playback-bind-ip",
+      description = "Bind a playback session's URLs to the address that opened it (keycard's edge only; breaks "
+          + "players that change networks mid-stream, e.g. phones moving from Wi-Fi to mobile data).")
+  boolean playbackBindIp;
+
   @Option(names = "--url-scheme", paramLabel = "keycard|prefix|nginx|cloudfront", defaultValue = "keycard",
       description = "Signed-URL scheme stream-start hands out: keycard (HMAC query signature) or prefix "
           + "(path-prefix token) at keycard's edge, nginx (secure_link directory token) or cloudfront "
           + "(signed cookies). Default: ${DEFAULT-VALUE}")
   String urlScheme;
-
-  @Option(names = "--playback-session-ttl", paramLabel = "DURATION", defaultValue = "8h",
-      description = "How long one stream-start's playback may last where the URL cannot be renewed: nginx's "
-          + "token and CloudFront's cookies live this long (revocation there is by expiry only), 1m to 7d. "
-          + "Default: ${DEFAULT-VALUE}")
-  String playbackSessionTtl;
 
   @Mixin
   CdnOptions cdn;
@@ -49,12 +54,13 @@ final class StreamOptions {
    */
   StreamingConfig toConfig(boolean alwaysDemo, Map<String, String> environment) {
     java.time.Duration ttl = duration("--playlist-url-ttl", playlistUrlTtl);
+    java.time.Duration sessionTtl = duration("--playback-session-ttl", playbackSessionTtl);
     if (edgeCacheMib < 1 || edgeCacheMib > 1024L * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be between 1 and 1048576");
     }
     return new StreamingConfig(edgePort, edgeBaseUrl == null || edgeBaseUrl.isBlank() ? null : edgeBaseUrl, ttl,
-        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024,
-        duration("--playback-session-ttl", playbackSessionTtl), cdn.toConfig(environment));
+        UrlScheme.parse(urlScheme), alwaysDemo || !noDemoStream, edgeCacheMib * 1024 * 1024, sessionTtl, playbackBindIp,
+        cdn.toConfig(environment));
   }
 
   private static java.time.Duration duration(String option, String value) {

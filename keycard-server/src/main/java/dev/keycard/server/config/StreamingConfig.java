@@ -17,13 +17,15 @@ import java.util.Objects;
  * @param urlScheme       the signed-URL scheme stream-start hands out
  * @param demoStream      whether the built-in {@code demo} stream is live
  * @param edgeCacheBytes  the edge's segment cache bound
- * @param playbackSessionTtl how long playback may last on one stream-start where nothing can renew the
- *                        URL: nginx's directory token and CloudFront's cookie policy live this long
- *                        (1m to 7d)
- * @param cdn             nginx and CloudFront delivery: origin secret, media base URL, secrets, keys
+ * @param playbackSessionTtl   how long a playback session opened with a playlist URL lasts, 1 minute
+ *                             to 7 days: the life of the URLs a player reloads for as long as it plays
+ *                             (keycard's edge), of nginx's directory token and of CloudFront's cookies
+ * @param bindPlaybackToClient whether a playback session's URLs work only from the address that
+ *                             opened it (keycard's edge only)
+ * @param cdn                  nginx and CloudFront delivery: origin secret, media base URL, secrets, keys
  */
 public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
-    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, CdnConfig cdn) {
+    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient, CdnConfig cdn) {
 
   public static final Duration DEFAULT_PLAYLIST_URL_TTL = Duration.ofMinutes(5);
   public static final long DEFAULT_EDGE_CACHE_BYTES = 256L * 1024 * 1024;
@@ -38,42 +40,51 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
         "--playlist-url-ttl must be between 1m and 10m");
     Objects.requireNonNull(urlScheme, "--url-scheme");
     require(edgeCacheBytes >= 1024 * 1024, "--edge-cache-mib must be at least 1");
+    Objects.requireNonNull(playbackSessionTtl, "--playback-session-ttl");
+    require(playbackSessionTtl.compareTo(MIN_PLAYBACK_SESSION_TTL) >= 0
+        && playbackSessionTtl.compareTo(MAX_PLAYBACK_SESSION_TTL) <= 0, "--playback-session-ttl must be between 1m and 7d");
     if (edgeBaseUrl != null) {
       edgeBaseUrl = checkBaseUrl(edgeBaseUrl, "--edge-base-url");
     }
-    Objects.requireNonNull(playbackSessionTtl, "--playback-session-ttl");
-    require(playbackSessionTtl.compareTo(MIN_PLAYBACK_SESSION_TTL) >= 0
-            && playbackSessionTtl.compareTo(MAX_PLAYBACK_SESSION_TTL) <= 0,
-        "--playback-session-ttl must be between 1m and 7d");
     Objects.requireNonNull(cdn, "cdn");
     requireSchemeParts(urlScheme, cdn);
+    // nginx and CloudFront see addresses stream-start cannot know (proxies, NAT): nothing to bind to.
+    require(!bindPlaybackToClient || urlScheme.servedByEdge(),
+        "--playback-bind-ip works with keycard's edge only, not with --url-scheme " + urlScheme.optionValue());
   }
 
-  /** The settings before nginx and CloudFront delivery: an 8h playback session, no CDN. */
+  /** Without nginx or CloudFront delivery. */
   public StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
-      boolean demoStream, long edgeCacheBytes) {
-    this(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, DEFAULT_PLAYBACK_SESSION_TTL,
-        CdnConfig.NONE);
+      boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient) {
+    this(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, playbackSessionTtl,
+        bindPlaybackToClient, CdnConfig.NONE);
   }
 
   /** Defaults for a server started from code (tests): a random edge port, the demo stream on. */
   public static StreamingConfig defaults() {
-    return new StreamingConfig(0, null, DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, true, DEFAULT_EDGE_CACHE_BYTES);
+    return new StreamingConfig(0, null, DEFAULT_PLAYLIST_URL_TTL, UrlScheme.KEYCARD, true, DEFAULT_EDGE_CACHE_BYTES,
+        DEFAULT_PLAYBACK_SESSION_TTL, false);
   }
 
   public StreamingConfig withUrlScheme(UrlScheme scheme) {
     return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
-        playbackSessionTtl, cdn);
+        playbackSessionTtl, bindPlaybackToClient, cdn);
+  }
+
+  public StreamingConfig withPlaylistUrlTtl(Duration ttl) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, ttl, urlScheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, bindPlaybackToClient, cdn);
+  }
+
+  public StreamingConfig withPlaybackSession(Duration ttl, boolean bindToClient) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, ttl,
+        bindToClient, cdn);
   }
 
   /** A copy delivering through nginx or CloudFront (or serving origin pull only). */
   public StreamingConfig withCdn(UrlScheme scheme, CdnConfig cdnConfig) {
     return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
-        playbackSessionTtl, cdnConfig);
-  }
-
-  public StreamingConfig withPlaybackSessionTtl(Duration ttl) {
-    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, ttl, cdn);
+        playbackSessionTtl, bindPlaybackToClient, cdnConfig);
   }
 
   /** The base URL to use once the edge listens on {@code boundPort}. */
@@ -82,7 +93,7 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
   }
 
   /** {@code http(s)://host[:port]} without path, query or fragment; a trailing slash is dropped. */
-  static String checkBaseUrl(String url, String option) {
+  public static String checkBaseUrl(String url, String option) {
     try {
       URI u = new URI(url);
       require(("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null

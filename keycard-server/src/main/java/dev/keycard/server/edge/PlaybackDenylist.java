@@ -8,10 +8,10 @@ import java.util.Objects;
 
 /**
  * A denylist whose entries last at least as long as a playback URL can. The authorization server
- * keeps a revoked session only until its last access token would have expired; a playlist URL
- * (up to 10 minutes) and the segment URLs signed from it may outlive that when access tokens are
- * short-lived, and the edge must keep refusing them. Entries are ids, so keeping a few longer costs
- * a few bytes each.
+ * keeps a revoked session only until its last access token would have expired; the URLs of a
+ * playback session (a ticket of up to 10 minutes, then media playlist URLs living the playback
+ * session's length, hours) outlive that, and the edge must keep refusing them. Entries are ids, so
+ * keeping them longer costs a few bytes each.
  */
 public final class PlaybackDenylist implements Denylist, RevokedSessions {
   private final Denylist delegate;

@@ -26,27 +26,32 @@ public final class DemoStream {
 
   private final LivePlaylistWindow window;
   private final Map<String, Buffer> files;
+  private final long peakBitsPerSecond;
 
-  private DemoStream(LivePlaylistWindow window, Map<String, Buffer> files) {
+  private DemoStream(LivePlaylistWindow window, Map<String, Buffer> files, long peakBitsPerSecond) {
     this.window = window;
     this.files = files;
+    this.peakBitsPerSecond = peakBitsPerSecond;
   }
 
   /** Reads the shipped segments; a missing or bad resource is a packaging error and throws. */
   public static DemoStream load(InstantSource clock) {
     List<SegmentFile> segments = SegmentManifest.parse(resource("segments.txt").toString(StandardCharsets.UTF_8));
     Map<String, Buffer> files = new HashMap<>();
+    long peak = 0;
     for (SegmentFile segment : segments) {
-      files.put(segment.name(), resource(segment.name()));
+      Buffer file = resource(segment.name());
+      files.put(segment.name(), file);
+      peak = Math.max(peak, (long) Math.ceil(file.length() * 8e9 / segment.duration().toNanos()));
     }
     LivePlaylistWindow window = LivePlaylistWindow.builder().segments(segments).windowSize(WINDOW)
         .start(clock.instant()).clock(clock).build();
-    return new DemoStream(window, Map.copyOf(files));
+    return new DemoStream(window, Map.copyOf(files), peak);
   }
 
   OriginReply read(String file) {
     if (file.equals(StreamId.ENTRY_PLAYLIST)) {
-      return new OriginReply.Found(Buffer.buffer(window.playlist()), MediaType.PLAYLIST);
+      return new OriginReply.Found(Buffer.buffer(window.playlist()), MediaType.PLAYLIST, peakBitsPerSecond);
     }
     return switch (window.lookup(file)) {
       case SegmentLookup.Found found -> new OriginReply.Found(files.get(found.file().name()), MediaType.MPEG_TS);

@@ -5,7 +5,12 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 
-/** Entry URLs for keycard's own edge, in the configured keycard scheme (query signature or prefix token). */
+/**
+ * Entry URLs for keycard's own edge, in the configured keycard scheme (query signature or prefix
+ * token): a playback ticket for the stream's playlist, living {@code --playlist-url-ttl}. The edge
+ * answers it with a multivariant playlist whose media playlist URLs are signed for the playback
+ * session, so the ticket itself only opens playback and expires when stream-start says.
+ */
 public final class EdgeEntrySigner implements EntrySigner {
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
   public static final Duration MAX_TTL = Duration.ofMinutes(10);
@@ -32,7 +37,7 @@ public final class EdgeEntrySigner implements EntrySigner {
   @Override
   public StartResult.Started sign(StreamId stream, String sessionId) {
     Instant expiresAt = Instant.ofEpochSecond(clock.instant().plus(ttl).getEpochSecond());
-    return new StartResult.Started(edgeBaseUrl + urls.sign(stream.entryPlaylistPath(), expiresAt, sessionId), expiresAt);
+    return new StartResult.Started(edgeBaseUrl + urls.signTicket(stream.entryPlaylistPath(), expiresAt, sessionId), expiresAt);
   }
 
   public String edgeBaseUrl() {

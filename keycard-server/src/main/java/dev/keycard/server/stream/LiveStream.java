@@ -1,5 +1,6 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.hls.PeakBitrate;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class LiveStream {
   private final Map<String, Buffer> playlists = new LinkedHashMap<>();
   private final Map<String, MediaType> types = new HashMap<>();
   private final Map<String, Set<String>> namedBy = new HashMap<>();
+  /** Per media playlist, its peak segment bit rate when it was stored (0 when unknown). */
+  private final Map<String, Long> peakBitrates = new HashMap<>();
   private final Consumer<String> changed;
   private long bytes;
   private Instant lastPlaylistAt;
@@ -62,6 +65,7 @@ final class LiveStream {
       }
       replaced = playlists.put(file, body) != null;
       namedBy.put(file, namedFiles(body));
+      peakBitrates.put(file, PeakBitrate.of(body.toString(StandardCharsets.UTF_8), this::sizeOf));
       lastPlaylistAt = now;
       Duration target = targetDuration(body);
       if (target != null) {
@@ -90,6 +94,7 @@ final class LiveStream {
     Buffer removed = playlists.remove(file);
     if (removed != null) {
       namedBy.remove(file);
+      peakBitrates.remove(file);
     } else {
       removed = segments.remove(file);
       if (removed != null) {
@@ -109,10 +114,17 @@ final class LiveStream {
       return OriginReply.OFFLINE;
     }
     Buffer body = playlists.get(file);
-    if (body == null) {
-      body = segments.get(file);
+    if (body != null) {
+      return new OriginReply.Found(body, types.get(file), peakBitrates.getOrDefault(file, 0L));
     }
+    body = segments.get(file);
     return body == null ? OriginReply.NOT_FOUND : new OriginReply.Found(body, types.get(file));
+  }
+
+  /** The size of the segment a playlist line names in this stream's directory, or -1. */
+  private long sizeOf(String uri) {
+    Buffer segment = segments.get(lastSegment(uri));
+    return segment == null ? -1 : segment.length();
   }
 
   synchronized boolean isLive(Instant now) {
@@ -173,6 +185,7 @@ final class LiveStream {
     String any = playlists.keySet().iterator().next();
     playlists.remove(any);
     namedBy.remove(any);
+    peakBitrates.remove(any);
     types.remove(any);
     changed.accept(any);
   }

@@ -5,8 +5,18 @@ import io.vertx.core.buffer.Buffer;
 /** What an {@link Origin} answers for one file: expected outcomes are values, not exceptions. */
 public sealed interface OriginReply {
 
-  /** The file, with the content type to serve it as. */
-  record Found(Buffer body, MediaType type) implements OriginReply {
+  /**
+   * The file, with the content type to serve it as.
+   *
+   * @param peakBitsPerSecond for a media playlist, the peak bit rate of the segments it lists whose
+   *                          size the origin knows (the {@code BANDWIDTH} a multivariant playlist
+   *                          naming it declares); 0 when unknown or not a media playlist
+   */
+  record Found(Buffer body, MediaType type, long peakBitsPerSecond) implements OriginReply {
+    public Found(Buffer body, MediaType type) {
+      this(body, type, 0);
+    }
+
     public int weight() {
       return body.length();
     }

@@ -41,11 +41,29 @@ public final class PlaybackUrls {
 
   /** The signed path and query of {@code path} in the default scheme. */
   public String sign(String path, Instant expiresAt, String sessionId) {
-    return sign(scheme, path, expiresAt, sessionId);
+    return sign(scheme, path, expiresAt, sessionId, null);
   }
 
-  public String sign(UrlScheme in, String path, Instant expiresAt, String sessionId) {
-    UrlGrant grant = UrlGrant.of(path, expiresAt).forSession(sessionId);
+  /**
+   * A playback ticket for {@code path} in the default scheme: what stream-start hands out. It opens a
+   * playback session at the edge and is good for nothing else.
+   */
+  public String signTicket(String path, Instant expiresAt, String sessionId) {
+    return signTicketIn(scheme, path, expiresAt, sessionId);
+  }
+
+  public String signTicketIn(UrlScheme in, String path, Instant expiresAt, String sessionId) {
+    return sign(in, UrlGrant.of(path, expiresAt).forSession(sessionId).asTicket());
+  }
+
+  /**
+   * @param clientIp the address the URL is bound to, or {@code null} for any
+   */
+  public String sign(UrlScheme in, String path, Instant expiresAt, String sessionId, String clientIp) {
+    return sign(in, UrlGrant.of(path, expiresAt).forSession(sessionId).boundTo(clientIp));
+  }
+
+  private String sign(UrlScheme in, UrlGrant grant) {
     return switch (in) {
       case KEYCARD -> querySigner.sign(grant);
       case PREFIX -> prefixSigner.sign(grant);

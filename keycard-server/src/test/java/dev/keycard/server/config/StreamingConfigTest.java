@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Live-delivery settings fail fast, naming the option. */
 class StreamingConfigTest {
   private static StreamingConfig config(int edgePort, String baseUrl, Duration ttl, long cacheBytes) {
-    return new StreamingConfig(edgePort, baseUrl, ttl, UrlScheme.KEYCARD, true, cacheBytes);
+    return new StreamingConfig(edgePort, baseUrl, ttl, UrlScheme.KEYCARD, true, cacheBytes,
+        StreamingConfig.DEFAULT_PLAYBACK_SESSION_TTL, false);
   }
 
   @Test
@@ -28,6 +29,15 @@ class StreamingConfigTest {
   }
 
   @Test
+  void refusesPlaybackSessionsShorterThanAMinuteOrLongerThanAWeek() {
+    StreamingConfig c = StreamingConfig.defaults();
+    assertThat(c.playbackSessionTtl()).isEqualTo(Duration.ofHours(8));
+    assertThat(c.withPlaybackSession(Duration.ofMinutes(1), true).bindPlaybackToClient()).isTrue();
+    assertThatThrownBy(() -> c.withPlaybackSession(Duration.ofSeconds(59), false)).hasMessageContaining("--playback-session-ttl");
+    assertThatThrownBy(() -> c.withPlaybackSession(Duration.ofDays(8), false)).hasMessageContaining("--playback-session-ttl");
+  }
+
+  @Test
   void refusesBadEdgeSettings() {
     assertThatThrownBy(() -> config(70_000, null, Duration.ofMinutes(5), 1 << 20)).hasMessageContaining("--edge-port");
     assertThatThrownBy(() -> config(8081, "ftp://cdn", Duration.ofMinutes(5), 1 << 20)).hasMessageContaining("--edge-base-url");
@@ -41,16 +51,6 @@ class StreamingConfigTest {
 
   private static StreamingConfig cdn(UrlScheme scheme, CdnConfig cdn) {
     return StreamingConfig.defaults().withCdn(scheme, cdn);
-  }
-
-  @Test
-  void playbackSessionsLastEightHoursByDefaultAndBetweenOneMinuteAndSevenDays() {
-    assertThat(StreamingConfig.defaults().playbackSessionTtl()).isEqualTo(Duration.ofHours(8));
-    assertThat(StreamingConfig.defaults().withPlaybackSessionTtl(Duration.ofDays(7)).playbackSessionTtl()).isEqualTo(Duration.ofDays(7));
-    assertThatThrownBy(() -> StreamingConfig.defaults().withPlaybackSessionTtl(Duration.ofSeconds(59)))
-        .hasMessageContaining("--playback-session-ttl");
-    assertThatThrownBy(() -> StreamingConfig.defaults().withPlaybackSessionTtl(Duration.ofDays(8)))
-        .hasMessageContaining("--playback-session-ttl");
   }
 
   @Test
@@ -76,6 +76,13 @@ class StreamingConfigTest {
         .hasMessageContaining("--cloudfront-private-key-file");
     assertThatThrownBy(() -> new CdnConfig(SECRET, null, null, "K2J CJ", null, null)).hasMessageContaining("--cloudfront-key-pair-id");
     assertThatThrownBy(() -> new CdnConfig(SECRET, null, null, null, null, "example.com; Secure")).hasMessageContaining("--cloudfront-cookie-domain");
+  }
+
+  @Test
+  void bindingToTheClientAddressIsRefusedWhereStreamStartCannotKnowIt() {
+    CdnConfig nginx = new CdnConfig(SECRET, "https://media.example.com", SECRET, null, null, null);
+    assertThatThrownBy(() -> StreamingConfig.defaults().withPlaybackSession(Duration.ofHours(8), true).withCdn(UrlScheme.NGINX, nginx))
+        .hasMessageContaining("--playback-bind-ip");
   }
 
   @Test

@@ -167,7 +167,7 @@ class EdgeTest {
   @Test
   void refusesPathPrefixTokenOfAnotherStream() {
     TestEdge e = edge();
-    String forA = e.urls.sign(UrlScheme.PREFIX, "/live/a/index.m3u8", e.clock.instant().plusSeconds(60), "s-1");
+    String forA = e.urls.sign(UrlScheme.PREFIX, "/live/a/index.m3u8", e.clock.instant().plusSeconds(60), "s-1", null);
     assertThat(e.client.get(forA).status()).isEqualTo(200);
 
     assertRefused(e.client.get(forA.replace("/live/a/", "/live/b/")), 403, "wrong_scope");
@@ -254,7 +254,7 @@ class EdgeTest {
   @Test
   void signsPlaylistUrisInThePathPrefixSchemeWhenThePlaylistCameInIt() {
     TestEdge e = edge();
-    String url = e.urls.sign(UrlScheme.PREFIX, "/live/a/index.m3u8", e.clock.instant().plusSeconds(60), "s-1");
+    String url = e.urls.sign(UrlScheme.PREFIX, "/live/a/index.m3u8", e.clock.instant().plusSeconds(60), "s-1", null);
 
     Reply playlist = e.client.get(url);
 
@@ -313,6 +313,33 @@ class EdgeTest {
     e.origin.put(A, "seg-9.ts", MediaType.MPEG_TS, Buffer.buffer(TestEdge.ts(188, 9)));
 
     assertThat(e.client.get(e.signed("/live/a/seg-9.ts")).status()).isEqualTo(200);
+  }
+
+  /**
+   * Regression: a publisher's playlist naming {@code seg%25.ts} passed the rewriter's own path rule,
+   * the signer refused it by throwing inside a callback, and the viewer's request was never answered.
+   */
+  @Test
+  void answersAPlaylistNamingAPathNoSignerAcceptsWith502() {
+    TestEdge e = edge();
+    for (String name : List.of("seg%25.ts", "seg%01.ts", "a//seg.ts")) {
+      e.putPlaylist(A, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n" + name + "\n");
+
+      assertRefused(e.client.get(e.signed("/live/a/index.m3u8")), 502, "bad_origin_playlist");
+    }
+  }
+
+  @Test
+  void answersEvenWhenTheOriginThrowsOrFails() {
+    TestEdge e = edge();
+    e.counting.thrown = new IllegalStateException("boom /live/a/secret");
+    assertRefused(e.client.get(e.signed("/live/a/index.m3u8")), 500, "server_error");
+    assertRefused(e.client.get(e.signed("/live/a/seg-0.ts")), 500, "server_error");
+
+    e.counting.thrown = null;
+    e.counting.failed = new IllegalStateException("unreachable");
+    assertRefused(e.client.get(e.signed("/live/a/index.m3u8")), 502, "origin_unavailable");
+    assertRefused(e.client.get(e.signed("/live/a/seg-1.ts")), 502, "origin_unavailable");
   }
 
   /** A refusal: the status, a JSON body with the error code, no-store, nothing like a stack trace. */

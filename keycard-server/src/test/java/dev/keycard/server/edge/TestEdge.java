@@ -35,6 +35,7 @@ final class TestEdge implements AutoCloseable {
   static final Instant T0 = Instant.parse("2026-11-29T04:00:00Z");
   static final StreamId A = new StreamId("a");
   static final StreamId B = new StreamId("b");
+  static final Duration SESSION_TTL = Duration.ofHours(1);
 
   final MutableClock clock = new MutableClock(T0);
   final StreamRegistry registry = new StreamRegistry(new InMemoryStreamStore(), clock);
@@ -49,10 +50,15 @@ final class TestEdge implements AutoCloseable {
   final MediaClient client;
 
   TestEdge(long cacheBytes, Duration originDelay) {
+    this(cacheBytes, originDelay, false);
+  }
+
+  /** @param bindToClient whether playback sessions are bound to the address that opens them */
+  TestEdge(long cacheBytes, Duration originDelay, boolean bindToClient) {
     registry.register(A);
     registry.register(B);
     counting = new CountingOrigin(origin, vertx, originDelay);
-    edge = new Edge(counting, urls, revoked::contains, cacheBytes, clock);
+    edge = new Edge(counting, new PlaybackRules(urls, revoked::contains, SESSION_TTL, bindToClient, clock), cacheBytes);
     server = vertx.createHttpServer().requestHandler(edge).listen(0, "127.0.0.1").await();
     client = new MediaClient("http://127.0.0.1:" + server.actualPort());
   }
@@ -84,6 +90,11 @@ final class TestEdge implements AutoCloseable {
     return signed(path, Duration.ofMinutes(5), "s-1");
   }
 
+  /** A playback ticket for {@code path}, as stream-start hands out, living {@code life}. */
+  String ticket(String path, Duration life, String session) {
+    return urls.signTicket(path, clock.instant().plus(life), session);
+  }
+
   static byte[] ts(int bytes, int fill) {
     byte[] b = new byte[bytes];
     Arrays.fill(b, (byte) fill);
@@ -113,6 +124,9 @@ final class TestEdge implements AutoCloseable {
     private final Vertx vertx;
     private final Duration delay;
     final AtomicInteger fetches = new AtomicInteger();
+    /** When set, what the next fetches do instead of fetching: throw it, or fail the stage with it. */
+    volatile RuntimeException thrown;
+    volatile RuntimeException failed;
 
     CountingOrigin(Origin origin, Vertx vertx, Duration delay) {
       this.origin = origin;
@@ -123,6 +137,12 @@ final class TestEdge implements AutoCloseable {
     @Override
     public CompletionStage<OriginReply> fetch(StreamId stream, String file) {
       fetches.incrementAndGet();
+      if (thrown != null) {
+        throw thrown;
+      }
+      if (failed != null) {
+        return CompletableFuture.failedFuture(failed);
+      }
       if (delay.isZero()) {
         return origin.fetch(stream, file);
       }

@@ -9,7 +9,9 @@ import dev.keycard.core.signedurl.RealNginx;
 import dev.keycard.core.signedurl.UrlGrant;
 import dev.keycard.server.config.CdnConfig;
 import dev.keycard.server.config.StreamingConfig;
-import dev.keycard.server.testing.FfmpegPublisher;
+import dev.keycard.server.testing.FfmpegProcess;
+import dev.keycard.server.testing.HlsJsPlayer;
+import dev.keycard.server.testing.HlsJsPlayer.PlayerState;
 import dev.keycard.server.testing.MediaClient;
 import dev.keycard.server.testing.MediaClient.Reply;
 import dev.keycard.server.testing.SystemTools;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --url-scheme nginx} end to end with the real tools: a real nginx, configured with the
  * locations keycard renders, checks every playlist and segment request's directory token by itself
  * and pulls the files from keycard's origin ({@code /origin/...}, with the origin secret); stream-start
- * hands out the nginx URL; ffmpeg publishes into keycard and plays through nginx. Skipped loudly
- * without nginx or ffmpeg, failed in CI.
+ * hands out the nginx URL; ffmpeg publishes into keycard and plays through nginx, and hls.js plays
+ * in Chromium. Skipped loudly without nginx, ffmpeg or Chromium, failed in CI.
  */
 class NginxDeliveryTest {
   private static final String NGINX_SECRET = "nginx-secret-0123456789abcdefghijABCDEF";
@@ -145,9 +148,9 @@ class NginxDeliveryTest {
     assertThat(http.postJson("/api/v1/streams", new JsonObject().put("stream_id", "cam"),
         "Authorization", "Bearer " + publishToken).status()).isEqualTo(201);
 
-    try (FfmpegPublisher publisher = FfmpegPublisher.start(ffmpeg, http.base(), new StreamId("cam"), publishToken, 40,
-        dir.resolve("publisher.log"))) {
-      publisher.awaitSegments(keycard.server().streaming().origin(), new StreamId("cam"), 3);
+    try (FfmpegProcess publisher = FfmpegProcess.publish(dir.resolve("publisher.log"), http.base() + "/ingest/cam/index.m3u8",
+        List.of("-headers", "Authorization: Bearer " + publishToken, "-t", "40"))) {
+      awaitSegments(new StreamId("cam"), 3, publisher);
       String url = startStream("cam");
       assertThat(url).startsWith("http://127.0.0.1:" + nginx.port() + "/s/").endsWith("/live/cam/index.m3u8");
 
@@ -163,6 +166,19 @@ class NginxDeliveryTest {
       assertThat(finished).as("player finished; its log:\n" + Files.readString(log)).isTrue();
       assertThat(player.exitValue()).as("player exit code; its log:\n" + Files.readString(log) + nginx.log()).isZero();
       assertThat(durationOf(ffprobe, played)).isGreaterThanOrEqualTo(5.0);
+    }
+  }
+
+  /** hls.js with its default configuration, on a page of another origin, plays nginx's URL as handed out. */
+  @Test
+  void hlsJsPlaysTheNginxUrlInChromiumFromAnotherOrigin() throws Exception {
+    try (HlsJsPlayer player = HlsJsPlayer.start()) {
+      PlayerState state = player.play(startStream("demo")).awaitPlayed(6, Duration.ofSeconds(60));
+
+      assertThat(state.fatal()).as(nginx.log()).isNull();
+      assertThat(state.errors()).isEmpty();
+      assertThat(state.currentTime()).isGreaterThanOrEqualTo(6);
+      assertThat(state.frames()).isPositive();
     }
   }
 
@@ -191,6 +207,20 @@ class NginxDeliveryTest {
     // Neither unsigned media nor keycard's origin route are reachable through nginx.
     assertThat(viewer.get("/live/demo/index.m3u8").status()).isIn(403, 404);
     assertThat(viewer.get("/origin/demo/index.m3u8").status()).isIn(403, 404);
+  }
+
+  /** Waits (bounded) until the origin holds a playlist naming {@code count} segments: the origin reports each update. */
+  private static void awaitSegments(StreamId stream, int count, FfmpegProcess publisher) throws InterruptedException {
+    LocalOrigin origin = keycard.server().streaming().origin();
+    CountDownLatch published = new CountDownLatch(1);
+    origin.onChange(path -> {
+      if (path.equals(stream.entryPlaylistPath()) && origin.read(stream, StreamId.ENTRY_PLAYLIST) instanceof OriginReply.Found found
+          && found.body().toString(StandardCharsets.UTF_8).lines().filter(l -> l.endsWith(".ts")).count() >= count) {
+        published.countDown();
+      }
+    });
+    assertThat(published.await(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+        .as("the publisher pushed %d segments; its log:%n%s", count, publisher.log()).isTrue();
   }
 
   private static int rawStatus(String target) throws IOException {

@@ -36,7 +36,7 @@ class PrefixSchemeDeliveryTest {
 
       assertThat(URI.create(url).getRawPath()).startsWith("/t/").endsWith("/live/demo/index.m3u8");
       assertThat(URI.create(url).getRawQuery()).isNull();
-      Reply playlist = edge.get(url);
+      Reply playlist = edge.mediaPlaylist(url);
       assertThat(playlist.status()).isEqualTo(200);
       List<String> segments = MediaClient.uriLines(playlist.text());
       assertThat(segments).allSatisfy(s -> assertThat(s).startsWith("/t/").contains("/live/demo/seg-"));

@@ -190,7 +190,7 @@ class StreamDeliveryTest {
     assertThat(api.putChunked("/ingest/live1/index.m3u8", Media.livePlaylist(0, 3), publisher).status()).isEqualTo(201);
     assertThat(api.put("/ingest/live1/index.m3u8", Media.livePlaylist(0, 3), publisher).status()).isEqualTo(204);
 
-    Reply playlist = edge.get(startStream(login("bob"), "live1").json().getString("playlist_url"));
+    Reply playlist = edge.mediaPlaylist(startStream(login("bob"), "live1").json().getString("playlist_url"));
     assertThat(playlist.status()).isEqualTo(200);
     Reply segment = edge.get(MediaClient.uriLines(playlist.text()).get(1));
     assertThat(segment.status()).isEqualTo(200);

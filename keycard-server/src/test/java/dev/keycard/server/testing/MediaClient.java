@@ -65,6 +65,18 @@ public final class MediaClient {
     return send(request(path, headers).method(method, HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /**
+   * The media playlist a player reaches from {@code url}: the playlist itself, or, for a
+   * multivariant playlist (what a playback ticket opens), the first variant it names.
+   */
+  public Reply mediaPlaylist(String url) {
+    Reply first = get(url);
+    if (first.status() != 200 || !first.text().contains("#EXT-X-STREAM-INF:")) {
+      return first;
+    }
+    return get(uriLines(first.text()).get(0));
+  }
+
   /** The URI lines of a playlist (everything neither blank nor a tag). */
   public static List<String> uriLines(String playlist) {
     return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();

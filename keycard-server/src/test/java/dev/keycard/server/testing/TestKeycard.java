@@ -41,7 +41,11 @@ public final class TestKeycard implements AutoCloseable {
   }
 
   public static ServerConfig config(Path dataDir) {
-    return new ServerConfig(dataDir, "127.0.0.1", 0, ISSUER, AUDIENCE, Duration.ofMinutes(15), TokenFormat.JWT,
+    return config(dataDir, Duration.ofMinutes(15));
+  }
+
+  public static ServerConfig config(Path dataDir, Duration accessTokenTtl) {
+    return new ServerConfig(dataDir, "127.0.0.1", 0, ISSUER, AUDIENCE, accessTokenTtl, TokenFormat.JWT,
         SigningAlgorithm.ES256, null, Duration.ofSeconds(30), Duration.ofDays(14), Duration.ofDays(30),
         Duration.ZERO, 8192);
   }
