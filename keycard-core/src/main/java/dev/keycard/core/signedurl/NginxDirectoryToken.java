@@ -103,7 +103,7 @@ public final class NginxDirectoryToken {
   /**
    * The nginx {@code location} blocks that check these tokens and fetch from keycard's origin, to
    * put inside a {@code server} block. They hold the nginx secret and the origin secret: write them
-   * to a file only root and nginx can read.
+   * to a file only root can read (nginx's master process reads its configuration as root).
    *
    * <ul>
    *   <li>the raw request path must match the token's exact shape, else 400 (nothing nginx would

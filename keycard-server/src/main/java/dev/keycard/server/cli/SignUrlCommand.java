@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
  * scheme, with the secrets and keys the server reads from the same places.
  */
 @Command(name = "sign-url", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print a signed playback URL (for cloudfront: the URL, then the signed cookies, one Name=Value a line),",
-        "as stream-start would hand it out. Secrets and keys come from the same environment variables, files",
-        "and data directory as the server's; the URL is a credential: do not paste it where others read."},
+    description = {"Print a signed playback URL as stream-start would hand it out (for cloudfront: the URL, then the "
+        + "signed cookies, one Name=Value a line). Secrets and keys come from the same environment variables, files "
+        + "and data directory as the server's. The URL is a credential: do not paste it where others read."},
     footer = {"", "Examples:",
         "  keycard sign-url --stream demo                                  # keycard's edge, key from --data-dir",
         "  KEYCARD_NGINX_SECRET=... keycard sign-url --url-scheme nginx --media-base-url https://media.example.com --stream cam1",

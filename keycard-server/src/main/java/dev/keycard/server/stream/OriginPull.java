@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * {@code GET|HEAD /origin/{stream}/{file}}: what nginx and CDNs pull from keycard's origin, decided
- * without any web framework type. The puller proves itself with the shared origin secret in
+ * {@code GET|HEAD /origin/{stream}/{file}} (also as {@code /origin/live/{stream}/{file}}, the viewer's
+ * path behind a CDN origin path of {@code /origin}): what nginx and CDNs pull from keycard's origin,
+ * decided without any web framework type. The puller proves itself with the shared origin secret in
  * {@value #SECRET_HEADER} (compared in constant time); files are served exactly as the origin holds
  * them (playlists unmodified: their relative URIs inherit the viewer's directory token or cookies),
  * with cache lifetimes a CDN can use. Memory reads only: runs on the event loop.
@@ -16,6 +17,7 @@ import java.util.Objects;
 public final class OriginPull {
   public static final String SECRET_HEADER = "Keycard-Origin-Secret";
   public static final String PREFIX = "/origin/";
+  private static final String LIVE = "live/";
   /**
    * Segment lifetime in shared caches. Short, because an encoder restarted with the same segment
    * names replaces their content; long enough that a cache fetches each segment only a few times
@@ -72,8 +74,13 @@ public final class OriginPull {
     if (!getOrHead) {
       return BAD_METHOD;
     }
-    int slash = rawPath.startsWith(PREFIX) ? rawPath.indexOf('/', PREFIX.length()) : -1;
-    String id = slash < 0 ? null : rawPath.substring(PREFIX.length(), slash);
+    int from = rawPath.startsWith(PREFIX) ? PREFIX.length() : -1;
+    // A CDN whose origin path is /origin asks for the viewer's path behind it: /origin/live/{stream}/{file}.
+    if (from > 0 && rawPath.startsWith(LIVE, from) && rawPath.indexOf('/', from + LIVE.length()) > 0) {
+      from += LIVE.length();
+    }
+    int slash = from < 0 ? -1 : rawPath.indexOf('/', from);
+    String id = slash < 0 ? null : rawPath.substring(from, slash);
     String file = slash < 0 ? null : rawPath.substring(slash + 1);
     MediaType type = MediaType.ofFileName(file);
     if (!StreamId.isValid(id) || type == null) {

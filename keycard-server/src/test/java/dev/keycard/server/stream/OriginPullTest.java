@@ -107,6 +107,16 @@ class OriginPullTest {
   }
 
   @Test
+  void pullAlsoAnswersTheViewersPathBehindACdnOriginPath() {
+    start(SECRET);
+    String segment = firstSegment();
+
+    assertThat(pull("/origin/live/demo/index.m3u8").text()).isEqualTo(pull("/origin/demo/index.m3u8").text());
+    assertThat(pull("/origin/live/demo/" + segment).body()).isEqualTo(pull("/origin/demo/" + segment).body());
+    assertThat(pull("/origin/live/demo/sub/" + segment).status()).isEqualTo(400);
+  }
+
+  @Test
   void pullAnswersHeadWithTheLengthAndNoBody() {
     start(SECRET);
     String segment = firstSegment();
