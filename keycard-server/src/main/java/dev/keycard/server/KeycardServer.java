@@ -16,6 +16,7 @@ import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.edge.Edge;
@@ -25,13 +26,15 @@ import dev.keycard.server.edge.PlaybackRules;
 import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.store.JdbcUrlKeyStore;
 import dev.keycard.server.stream.DemoStream;
-import dev.keycard.server.stream.EdgeEntrySigner;
+import dev.keycard.server.stream.EntrySigners;
 import dev.keycard.server.stream.LocalOrigin;
+import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
 import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.StreamStart;
 import dev.keycard.server.stream.Streaming;
+import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.store.Database;
@@ -157,15 +160,16 @@ public final class KeycardServer implements AutoCloseable {
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
       UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(new JdbcUrlKeyStore(database.dataSource()), random, clock);
-      PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys, streamingConfig.urlScheme(), clock);
+      // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
+      PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
+          streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
           streamingConfig.bindPlaybackToClient(), clock);
       Edge edge = new Edge(origin, playback, streamingConfig.edgeCacheBytes());
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
-      StreamStart start = new StreamStart(registry, new EdgeEntrySigner(playbackUrls,
-          streamingConfig.edgeBaseUrl(edgePort), streamingConfig.playlistUrlTtl(), streamingConfig.playbackSessionTtl(),
-          clock), random);
-      Streaming streaming = new Streaming(origin, start);
+      StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
+          streamingConfig.edgeBaseUrl(edgePort), clock), random);
+      Streaming streaming = new Streaming(origin, start, new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
       int port = listen(vertx, services, streaming);
       Vertx v = vertx;
@@ -187,6 +191,10 @@ public final class KeycardServer implements AutoCloseable {
           config.host(), port, config.issuer(), config.tokenFormat(), revoked);
       log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
           edgePort, streamingConfig.edgeBaseUrl(edgePort), streamingConfig.demoStream() ? "on" : "off");
+      if (!streamingConfig.urlScheme().servedByEdge()) {
+        log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
+            streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
+      }
       return new KeycardServer(database, vertx, services, port, maintenance, streaming, edge, edgePort,
           streamingConfig.edgeBaseUrl(edgePort));
     } catch (RuntimeException e) {

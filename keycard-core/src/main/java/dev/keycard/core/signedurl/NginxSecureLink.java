@@ -58,11 +58,8 @@ public final class NginxSecureLink {
     if (secret.length() < 32) {
       throw new IllegalArgumentException("an nginx secure_link secret needs at least 32 characters");
     }
-    for (int i = 0; i < secret.length(); i++) {
-      char c = secret.charAt(i);
-      if (c < 0x21 || c > 0x7e || c == '"' || c == '\'' || c == '\\' || c == '$' || c == '{' || c == '}' || c == ';') {
-        throw new IllegalArgumentException("the secret may only hold printable ASCII other than quotes, \\ $ { } ;");
-      }
+    if (!NginxQuotedString.isSafe(secret)) {
+      throw new IllegalArgumentException("the secret may only hold " + NginxQuotedString.RULE);
     }
     newMd5(); // fail now, not on the first request, if the JDK lacks MD5
     return new NginxSecureLink(secret, bindClientIp);

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * A real nginx, started by a test as a child process on a random loopback port with everything
  * (config, pid, logs, temp files, document root) in one temporary directory, and stopped by
  * {@link #close()}. When nginx is not installed the test is skipped with a loud message, unless
- * {@code KEYCARD_REQUIRE_TOOLS=true} (CI), where it fails.
+ * {@code KEYCARD_REQUIRE_TOOLS=true} (CI), where it fails. Public for the server's tests (test-jar).
  */
-final class RealNginx implements AutoCloseable {
+public final class RealNginx implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(15);
 
   private final Process process;
@@ -36,7 +36,7 @@ final class RealNginx implements AutoCloseable {
   }
 
   /** The installed nginx binary, if any. */
-  static Optional<Path> find() {
+  public static Optional<Path> find() {
     for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx", "/usr/local/bin/nginx")) {
       if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate))) {
         return Optional.of(Path.of(candidate));
@@ -54,7 +54,7 @@ final class RealNginx implements AutoCloseable {
    * The nginx binary; when there is none, the calling test is skipped with a loud message, or fails
    * when {@code KEYCARD_REQUIRE_TOOLS=true}.
    */
-  static Path requireNginx() {
+  public static Path requireNginx() {
     Optional<Path> nginx = find();
     if (nginx.isPresent()) {
       return nginx.get();
@@ -73,7 +73,7 @@ final class RealNginx implements AutoCloseable {
    *
    * @param locations text placed inside the {@code server} block, e.g. {@code location /live/ { ... }}
    */
-  static RealNginx start(Path dir, String locations) throws IOException, InterruptedException {
+  public static RealNginx start(Path dir, String locations) throws IOException, InterruptedException {
     Path nginx = requireNginx();
     // Workers may run as an unprivileged user: they must be able to read the document root.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -97,11 +97,11 @@ final class RealNginx implements AutoCloseable {
     throw last;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "(no error.log)";
     } catch (IOException e) {

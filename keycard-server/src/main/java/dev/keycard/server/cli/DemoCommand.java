@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     ServerConfig config = options.toConfig(parent.environment);
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true), InstantSource.system(), hasher)) {
+    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true, parent.environment), InstantSource.system(), hasher)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);
       ServeCommand.awaitShutdown(server);
     }

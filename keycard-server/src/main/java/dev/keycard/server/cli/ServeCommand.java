@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(false), InstantSource.system(),
+    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(false, parent.environment), InstantSource.system(),
         new PasswordHasher(new SecureRandom()))) {
       awaitShutdown(server);
     }

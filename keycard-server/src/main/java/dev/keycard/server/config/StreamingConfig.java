@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param edgeCacheBytes  the edge's segment cache bound
  * @param playbackSessionTtl   how long a playback session opened with a playlist URL lasts, 1 minute
  *                             to 7 days: the life of the URLs a player reloads for as long as it plays
+ *                             (keycard's edge), of nginx's directory token and of CloudFront's cookies
  * @param bindPlaybackToClient whether a playback session's URLs work only from the address that
- *                             opened it
+ *                             opened it (keycard's edge only)
+ * @param cdn                  nginx and CloudFront delivery: origin secret, media base URL, secrets, keys
  */
 public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
-    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient) {
+    boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient, CdnConfig cdn) {
 
   public static final Duration DEFAULT_PLAYLIST_URL_TTL = Duration.ofMinutes(5);
   public static final long DEFAULT_EDGE_CACHE_BYTES = 256L * 1024 * 1024;
@@ -42,8 +44,20 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
     require(playbackSessionTtl.compareTo(MIN_PLAYBACK_SESSION_TTL) >= 0
         && playbackSessionTtl.compareTo(MAX_PLAYBACK_SESSION_TTL) <= 0, "--playback-session-ttl must be between 1m and 7d");
     if (edgeBaseUrl != null) {
-      edgeBaseUrl = checkBaseUrl(edgeBaseUrl);
+      edgeBaseUrl = checkBaseUrl(edgeBaseUrl, "--edge-base-url");
     }
+    Objects.requireNonNull(cdn, "cdn");
+    requireSchemeParts(urlScheme, cdn);
+    // nginx and CloudFront see addresses stream-start cannot know (proxies, NAT): nothing to bind to.
+    require(!bindPlaybackToClient || urlScheme.servedByEdge(),
+        "--playback-bind-ip works with keycard's edge only, not with --url-scheme " + urlScheme.optionValue());
+  }
+
+  /** Without nginx or CloudFront delivery. */
+  public StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlistUrlTtl, UrlScheme urlScheme,
+      boolean demoStream, long edgeCacheBytes, Duration playbackSessionTtl, boolean bindPlaybackToClient) {
+    this(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, playbackSessionTtl,
+        bindPlaybackToClient, CdnConfig.NONE);
   }
 
   /** Defaults for a server started from code (tests): a random edge port, the demo stream on. */
@@ -54,17 +68,23 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
 
   public StreamingConfig withUrlScheme(UrlScheme scheme) {
     return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
-        playbackSessionTtl, bindPlaybackToClient);
+        playbackSessionTtl, bindPlaybackToClient, cdn);
   }
 
   public StreamingConfig withPlaylistUrlTtl(Duration ttl) {
     return new StreamingConfig(edgePort, edgeBaseUrl, ttl, urlScheme, demoStream, edgeCacheBytes,
-        playbackSessionTtl, bindPlaybackToClient);
+        playbackSessionTtl, bindPlaybackToClient, cdn);
   }
 
   public StreamingConfig withPlaybackSession(Duration ttl, boolean bindToClient) {
     return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, urlScheme, demoStream, edgeCacheBytes, ttl,
-        bindToClient);
+        bindToClient, cdn);
+  }
+
+  /** A copy delivering through nginx or CloudFront (or serving origin pull only). */
+  public StreamingConfig withCdn(UrlScheme scheme, CdnConfig cdnConfig) {
+    return new StreamingConfig(edgePort, edgeBaseUrl, playlistUrlTtl, scheme, demoStream, edgeCacheBytes,
+        playbackSessionTtl, bindPlaybackToClient, cdnConfig);
   }
 
   /** The base URL to use once the edge listens on {@code boundPort}. */
@@ -72,17 +92,33 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
     return edgeBaseUrl != null ? edgeBaseUrl : "http://localhost:" + boundPort;
   }
 
-  private static String checkBaseUrl(String url) {
+  /** {@code http(s)://host[:port]} without path, query or fragment; a trailing slash is dropped. */
+  public static String checkBaseUrl(String url, String option) {
     try {
       URI u = new URI(url);
       require(("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+              && u.getRawUserInfo() == null
               && (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
               && u.getRawQuery() == null && u.getRawFragment() == null,
-          "--edge-base-url must be http(s)://host[:port] without a path, not '" + url + "'");
+          option + " must be http(s)://host[:port] without a path, not '" + url + "'");
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("--edge-base-url must be an http(s) URL, not '" + url + "'");
+      throw new IllegalArgumentException(option + " must be an http(s) URL, not '" + url + "'");
     }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /**
+   * nginx and CloudFront check media requests on their own and pull from keycard's origin: refuse
+   * to start such a scheme without its secret or key, its base URL and the origin secret, rather
+   * than hand out URLs nothing can serve.
+   */
+  private static void requireSchemeParts(UrlScheme scheme, CdnConfig cdn) {
+    if (scheme.servedByEdge()) {
+      return;
+    }
+    cdn.requireSigningParts(scheme);
+    require(cdn.originPullEnabled(), "--url-scheme " + scheme.optionValue() + " needs the origin secret "
+        + scheme.optionValue() + " presents when it pulls from /origin/: KEYCARD_ORIGIN_SECRET or --origin-secret-file");
   }
 
   private static void require(boolean ok, String message) {

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
+import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Vertx;
@@ -87,6 +88,8 @@ public final class Routes {
           .handler(ctx -> guard.check(ctx, null, streams::register));
       // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
       router.route("/ingest/*").handler(ingest::handle);
+      // What nginx and CDNs pull, authenticated by the origin secret; 404 when none is configured.
+      router.route(OriginPull.PREFIX + "*").handler(new OriginPullEndpoints(streaming.originPull())::handle);
     }
 
     router.route().failureHandler(Routes::failure);

@@ -2,12 +2,15 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.core.token.AccessToken;
+import dev.keycard.server.stream.PlaybackCookie;
 import dev.keycard.server.stream.Registration;
 import dev.keycard.server.stream.StartResult;
 import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -33,21 +36,58 @@ final class StreamEndpoints {
    */
   void start(RoutingContext ctx, AccessToken token) {
     streamId(ctx).ifPresent(id -> {
-      switch (streaming.start().start(token, id)) {
-        case StartResult.Started s -> {
-          Responses.noStore(ctx);
-          Responses.json(ctx, 200, new JsonObject()
-              .put("playlist_url", s.playlistUrl())
-              .put("expires_at", s.expiresAt().getEpochSecond())
-              .put("playback_session_ttl", s.sessionTtl().toSeconds()));
-        }
-        case StartResult.NotEntitled n -> BearerGuard.refuse(ctx, BearerError.insufficientScope(n.requiredScope()));
-        case StartResult.UnknownStream u -> {
-          Responses.noStore(ctx);
-          Responses.error(ctx, 404, "unknown_stream", "No stream with this id is registered");
-        }
+      if (streaming.start().blocks()) {
+        // CloudFront's cookies are an RSA signature: not on the event loop.
+        Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+      } else {
+        answer(ctx, streaming.start().start(token, id));
       }
     });
+  }
+
+  private static void answer(RoutingContext ctx, StartResult result) {
+    switch (result) {
+      case StartResult.Started s -> {
+        Responses.noStore(ctx);
+        JsonObject body = new JsonObject()
+            .put("playlist_url", s.playlistUrl())
+            .put("expires_at", s.expiresAt().getEpochSecond());
+        if (s.sessionTtl() != null) {
+          body.put("playback_session_ttl", s.sessionTtl().toSeconds());
+        }
+        if (!s.cookies().isEmpty()) {
+          JsonObject cookies = new JsonObject();
+          for (PlaybackCookie c : s.cookies()) {
+            cookies.put(c.name(), c.value());
+            ctx.response().addCookie(setCookie(c));
+          }
+          body.put("cookies", cookies);
+        }
+        Responses.json(ctx, 200, body);
+      }
+      case StartResult.NotEntitled n -> BearerGuard.refuse(ctx, BearerError.insufficientScope(n.requiredScope()));
+      case StartResult.UnknownStream u -> {
+        Responses.noStore(ctx);
+        Responses.error(ctx, 404, "unknown_stream", "No stream with this id is registered");
+      }
+    }
+  }
+
+  /**
+   * {@code Secure} and {@code HttpOnly}: the cookie is a credential for HTTPS media only, and no
+   * script needs to read it. {@code SameSite=None}: a player on a page of another site (an embed)
+   * fetches the media cross-site, and browsers send only {@code None} cookies there (and only
+   * {@code Secure} ones may be {@code None}). {@code Max-Age}: the browser drops it when it stops
+   * working.
+   */
+  private static Cookie setCookie(PlaybackCookie c) {
+    Cookie cookie = Cookie.cookie(c.name(), c.value()).setPath(c.path()).setSecure(true).setHttpOnly(true)
+        .setSameSite(CookieSameSite.NONE)
+        .setMaxAge(c.maxAge().toSeconds());
+    if (c.domain() != null) {
+      cookie.setDomain(c.domain());
+    }
+    return cookie;
   }
 
   /** 201 when registered now, 200 when it already was (so an encoder's start script may always call it). */

@@ -14,4 +14,12 @@ public interface EntrySigner {
    * @param sessionId the playback session ({@code [A-Za-z0-9._-]{1,128}}), which revocation cuts
    */
   StartResult.Started sign(StreamId stream, String sessionId);
+
+  /**
+   * Whether {@link #sign} is too slow for an event loop (an RSA signature, for CloudFront), so
+   * stream-start calls it on a worker thread.
+   */
+  default boolean blocks() {
+    return false;
+  }
 }

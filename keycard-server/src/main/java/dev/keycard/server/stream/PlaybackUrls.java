@@ -67,6 +67,7 @@ public final class PlaybackUrls {
     return switch (in) {
       case KEYCARD -> querySigner.sign(grant);
       case PREFIX -> prefixSigner.sign(grant);
+      case NGINX, CLOUDFRONT -> throw new IllegalArgumentException("keycard's edge signs only its own schemes, not " + in);
     };
   }
 

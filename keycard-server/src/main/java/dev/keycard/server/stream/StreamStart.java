@@ -45,6 +45,11 @@ public final class StreamStart {
     return signer.sign(stream, sessionId(token));
   }
 
+  /** Whether {@link #start} must run on a worker thread (see {@link EntrySigner#blocks()}). */
+  public boolean blocks() {
+    return signer.blocks();
+  }
+
   private String sessionId(AccessToken token) {
     String sid = token.sessionId();
     if (sid != null && SESSION_ID.matcher(sid).matches()) {

@@ -62,6 +62,7 @@ public final class TestKeycard implements AutoCloseable {
     return start(config, StreamingConfig.defaults(), clock);
   }
 
+  /** With live-delivery settings of the test's own (a URL scheme, an origin secret, a CDN). */
   public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
     TestKeycard k = new TestKeycard(config, streaming, clock);
     k.startServer();
