@@ -16,15 +16,18 @@ import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.edge.Edge;
 import dev.keycard.server.edge.EdgeVerticle;
 import dev.keycard.server.edge.PlaybackDenylist;
+import dev.keycard.server.store.JdbcStreamKeyStore;
 import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.store.JdbcUrlKeyStore;
 import dev.keycard.server.stream.DemoStream;
 import dev.keycard.server.stream.EdgeEntrySigner;
+import dev.keycard.server.stream.IngestActivity;
 import dev.keycard.server.stream.LocalOrigin;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
@@ -161,7 +164,9 @@ public final class KeycardServer implements AutoCloseable {
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
       StreamStart start = new StreamStart(registry, new EdgeEntrySigner(playbackUrls,
           streamingConfig.edgeBaseUrl(edgePort), streamingConfig.playlistUrlTtl(), clock), random);
-      Streaming streaming = new Streaming(origin, start);
+      Streaming streaming = new Streaming(origin, start,
+          new StreamKeys(new JdbcStreamKeyStore(database.dataSource()), random, clock),
+          new IngestActivity(registry, clock));
 
       int port = listen(vertx, services, streaming);
       Vertx v = vertx;
