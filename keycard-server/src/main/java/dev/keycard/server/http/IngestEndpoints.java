@@ -87,13 +87,20 @@ final class IngestEndpoints {
       request.pause();
     }
     HttpServerResponse response = ctx.response();
-    response.headersEndHandler(v -> {
+    // Through the routing context, never response.headersEndHandler/endHandler: those hold the
+    // router's own handlers (the request timeout is cancelled by an end handler), which a direct call
+    // would replace, and the timeout would then fire on every answered upload 30 s later.
+    ctx.addHeadersEndHandler(v -> {
       // Said before the close (unread body, or a reset after a refusal) so a client does not reuse it.
       if ((hasBody && !request.isEnded()) || isRefusal(request, response.getStatusCode())) {
         response.putHeader(HttpHeaders.CONNECTION, "close");
       }
     });
-    response.endHandler(v -> answered(ctx, hasBody));
+    ctx.addEndHandler(ended -> {
+      if (ended.succeeded()) {
+        answered(ctx, hasBody);
+      }
+    });
     HttpMethod method = request.method();
     if (method != HttpMethod.PUT && method != HttpMethod.DELETE && method != HttpMethod.GET) {
       response.putHeader(HttpHeaders.ALLOW, "PUT, DELETE, GET");
