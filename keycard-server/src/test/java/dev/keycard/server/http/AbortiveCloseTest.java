@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keycard.server.testing.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -61,26 +62,10 @@ class AbortiveCloseTest {
           .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
 
-      String answer = readAnswer(in);
+      String answer = RawHttp.readAnswer(in);
 
       assertThat(answer).startsWith("HTTP/1.1 403").endsWith("{\"error\":\"invalid_stream_key\"}");
       assertThatThrownBy(() -> in.read()).isInstanceOf(SocketException.class).hasMessageContaining("reset");
     }
-  }
-
-  /** Reads one answer with a Content-Length, byte by byte so nothing after it is consumed. */
-  static String readAnswer(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed before the end of the head: " + head);
-      }
-      head.append((char) b);
-    }
-    int length = head.toString().lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
-        .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElse(0);
-    byte[] body = in.readNBytes(length);
-    return head + new String(body, StandardCharsets.UTF_8);
   }
 }
