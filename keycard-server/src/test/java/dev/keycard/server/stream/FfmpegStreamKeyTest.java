@@ -202,6 +202,37 @@ class FfmpegStreamKeyTest {
         .anyMatch(m -> m.contains("stream cam1 receiving uploads from stream key " + issued.key().keyId()));
   }
 
+  @Test
+  void bearerTokenExpiringWhileTheEncoderRunsStopsIt() throws Exception {
+    // Issue 6: a publishing token that expired mid-stream used to look like success to ffmpeg.
+    ServerConfig c = TestKeycard.config(dir.resolve("short-data"));
+    ServerConfig tenSeconds = new ServerConfig(c.dataDir(), c.host(), c.port(), c.issuer(), c.audience(),
+        Duration.ofSeconds(10), c.tokenFormat(), c.algorithm(), null, Duration.ZERO, c.refreshIdleTtl(),
+        c.refreshAbsoluteTtl(), c.refreshGrace(), c.maxTokenSize());
+    try (TestKeycard shortLived = TestKeycard.start(tenSeconds, InstantSource.system())) {
+      shortLived.server().streaming().registry().register(new StreamId("cam1"));
+      String secret = shortLived.addClient("encoder", "stream:publish:cam1");
+      String token = shortLived.http().postForm("/oauth2/token", params("grant_type", "client_credentials"),
+          "Authorization", basic("encoder", secret)).json().getString("access_token");
+      Path log = dir.resolve("expiring-token.log");
+      Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "warning",
+          "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
+          "-c:v", "libx264", "-g", "60", "-c:a", "aac",
+          "-f", "hls", "-hls_time", "2", "-hls_list_size", "6", "-hls_flags", "delete_segments",
+          "-method", "PUT", "-http_persistent", "1", "-headers", "Authorization: Bearer " + token + "\r\n",
+          shortLived.http().base() + "/ingest/cam1/index.m3u8")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        assertStopsWithAnError(p, log);
+        IngestStatus status = shortLived.server().streaming().activity().status(new StreamId("cam1"), false);
+        assertThat(status.segments()).as("it published while the token lived").isPositive();
+        assertThat(status.refused()).extracting(IngestStatus.Event::description).contains("The access token expired");
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   private static String publishToken() {
     TestHttp http = keycard.http();
     String secret;
