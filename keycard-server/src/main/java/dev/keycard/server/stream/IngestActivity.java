@@ -53,9 +53,10 @@ public final class IngestActivity {
       return;
     }
     boolean started;
+    boolean switched;
     synchronized (t) {
-      started = t.lastAcceptedAt == null || !now.isBefore(t.lastAcceptedAt.plus(QUIET))
-          || !publisher.equals(t.publisher);
+      started = t.lastAcceptedAt == null || !now.isBefore(t.lastAcceptedAt.plus(QUIET));
+      switched = !started && !publisher.equals(t.publisher);
       t.lastAcceptedAt = now;
       t.publisher = publisher;
       if (type.isPlaylist()) {
@@ -68,6 +69,9 @@ public final class IngestActivity {
     }
     if (started) {
       log.info("ingest: stream {} receiving uploads from {}", stream, publisher);
+    } else if (switched && leftOut(stream.value() + " publisher", now) >= 0) {
+      // Two encoders taking turns would otherwise log every upload.
+      log.info("ingest: stream {} now receiving uploads from {}", stream, publisher);
     }
   }
 
@@ -123,7 +127,20 @@ public final class IngestActivity {
   private void warn(StreamId stream, String what, IngestStatus.Event event) {
     boolean registered = stream != null && registry.isRegistered(stream);
     String bucket = (registered ? stream.value() : UNREGISTERED) + ' ' + what + ' ' + event.reason();
-    Instant now = event.at();
+    int leftOut = leftOut(bucket, event.at());
+    if (leftOut < 0) {
+      return;
+    }
+    String more = leftOut == 0 ? "" : "; " + leftOut + " more like it since the last such line";
+    log.warn("ingest: {} to stream {}: {} ({}){}", what, stream == null ? "(none)" : stream, event.reason(),
+        event.description(), more);
+  }
+
+  /**
+   * The log budget of {@code bucket}: -1 when a line was logged less than {@link #LOG_INTERVAL} ago
+   * (this one is left out and counted); otherwise how many were left out since that line.
+   */
+  private int leftOut(String bucket, Instant now) {
     int[] leftOut = {-1};
     logged.asMap().compute(bucket, (k, w) -> {
       if (w == null || !now.isBefore(w.since.plus(LOG_INTERVAL))) {
@@ -132,12 +149,7 @@ public final class IngestActivity {
       }
       return new LogWindow(w.since, w.leftOut + 1);
     });
-    if (leftOut[0] < 0) {
-      return;
-    }
-    String more = leftOut[0] == 0 ? "" : "; " + leftOut[0] + " more like it since the last such line";
-    log.warn("ingest: {} to stream {}: {} ({}){}", what, stream == null ? "(none)" : stream, event.reason(),
-        event.description(), more);
+    return leftOut[0];
   }
 
   private static final class Tracker {

@@ -123,4 +123,15 @@ class IngestActivityTest {
 
     assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.INFO).hasSize(2);
   }
+
+  @Test
+  void anotherPublisherTakingOverIsLoggedButNotEveryUploadOfTwoTakingTurns() {
+    for (int i = 0; i < 20; i++) {
+      activity.accepted(CAM1, MediaType.MPEG_TS, 1, i % 2 == 0 ? "stream key aaaaaaaaaaaa" : "stream key bbbbbbbbbbbb");
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.INFO).hasSize(2);
+    assertThat(activity.status(CAM1, true).publisher()).isEqualTo("stream key bbbbbbbbbbbb");
+  }
 }
