@@ -77,7 +77,7 @@ final class IngestEndpoints {
   }
 
   /** An error answered by ingest itself, recorded for the stream's status. */
-  private record Error(String code, String description) {}
+  private record ErrorAnswer(String code, String description) {}
 
   void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -281,7 +281,7 @@ final class IngestEndpoints {
     StreamId stream = target == null ? null : target.stream();
     KeyRefusal keyRefusal = ctx.get(KEY_REFUSAL);
     BearerError bearerError = ctx.get(BearerGuard.REFUSAL);
-    Error error = ctx.get(ERROR);
+    ErrorAnswer error = ctx.get(ERROR);
     if (keyRefusal != null) {
       activity.refused(stream, keyRefusal.code(), keyRefusal.description());
     } else if (bearerError != null) {
@@ -295,7 +295,7 @@ final class IngestEndpoints {
   }
 
   private static void error(RoutingContext ctx, int status, String code, String description) {
-    ctx.put(ERROR, new Error(code, description));
+    ctx.put(ERROR, new ErrorAnswer(code, description));
     Responses.error(ctx, status, code, description);
   }
 
