@@ -16,6 +16,7 @@ import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
@@ -23,10 +24,12 @@ import dev.keycard.server.edge.Edge;
 import dev.keycard.server.edge.EdgeVerticle;
 import dev.keycard.server.edge.PlaybackDenylist;
 import dev.keycard.server.edge.PlaybackRules;
+import dev.keycard.server.store.JdbcStreamKeyStore;
 import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.store.JdbcUrlKeyStore;
 import dev.keycard.server.stream.DemoStream;
 import dev.keycard.server.stream.EntrySigners;
+import dev.keycard.server.stream.IngestActivity;
 import dev.keycard.server.stream.LocalOrigin;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.PlaybackKeys;
@@ -169,7 +172,9 @@ public final class KeycardServer implements AutoCloseable {
       int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
           streamingConfig.edgeBaseUrl(edgePort), clock), random);
-      Streaming streaming = new Streaming(origin, start, new OriginPull(origin, streamingConfig.cdn().originSecret()));
+      Streaming streaming = new Streaming(origin, start,
+          new StreamKeys(new JdbcStreamKeyStore(database.dataSource()), random, clock),
+          new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
       int port = listen(vertx, services, streaming);
       Vertx v = vertx;

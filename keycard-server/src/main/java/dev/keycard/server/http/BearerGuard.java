@@ -20,6 +20,9 @@ import java.util.function.BiConsumer;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
  */
 final class BearerGuard {
+  /** Where {@link #refuse} leaves its error in the routing context, for handlers that record refusals. */
+  static final String REFUSAL = "keycard.bearerRefusal";
+
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
@@ -54,6 +57,7 @@ final class BearerGuard {
   }
 
   static void refuse(RoutingContext ctx, BearerError error) {
+    ctx.put(REFUSAL, error);
     Responses.noStore(ctx);
     ctx.response().putHeader("WWW-Authenticate", error.wwwAuthenticate(Routes.REALM));
     // RFC 6750 §3.1: a request without credentials gets no error code, in the challenge or here.

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
+import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
 import io.netty.handler.codec.DecoderException;
@@ -81,7 +82,7 @@ public final class Routes {
 
     if (streaming != null) {
       var streams = new StreamEndpoints(vertx, streaming);
-      var ingest = new IngestEndpoints(streaming.origin(), guard);
+      var ingest = new IngestEndpoints(vertx, streaming, guard);
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)
@@ -90,6 +91,13 @@ public final class Routes {
       router.route("/ingest/*").handler(ingest::handle);
       // What nginx and CDNs pull, authenticated by the origin secret; 404 when none is configured.
       router.route(OriginPull.PREFIX + "*").handler(new OriginPullEndpoints(streaming.originPull())::handle);
+      // A stream's publisher: its stream keys and its ingest status.
+      var publishing = new PublishingEndpoints(vertx, streaming);
+      router.get("/api/v1/streams/:id").handler(ctx -> guard.check(ctx, null, publishing::status));
+      router.post("/api/v1/streams/:id/keys").handler(body).handler(Routes::bodyDecoded)
+          .handler(ctx -> guard.check(ctx, null, publishing::issueKey));
+      router.get("/api/v1/streams/:id/keys").handler(ctx -> guard.check(ctx, null, publishing::listKeys));
+      router.delete("/api/v1/streams/:id/keys/:key_id").handler(ctx -> guard.check(ctx, null, publishing::revokeKey));
     }
 
     router.route().failureHandler(Routes::failure);
@@ -124,7 +132,7 @@ public final class Routes {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     if (failure instanceof StoreUnavailableException) {
-      log.warn("store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(),
+      log.warn("store unavailable on {} {}: {}", ctx.request().method(), IngestPath.redact(ctx.request().path()),
           failure.getCause() == null ? "" : failure.getCause().getClass().getSimpleName());
       Responses.noStore(ctx);
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
@@ -151,8 +159,8 @@ public final class Routes {
       }
       return;
     }
-    // Request path only: a query string could hold a token.
-    log.error("unexpected error on {} {}", ctx.request().method(), ctx.request().path(), failure);
+    // Request path only (a query string could hold a token), without a stream key.
+    log.error("unexpected error on {} {}", ctx.request().method(), IngestPath.redact(ctx.request().path()), failure);
     Responses.noStore(ctx);
     Responses.error(ctx, 500, "server_error", "An unexpected error occurred");
   }

@@ -24,6 +24,11 @@ public final class JdbcStreamStore implements StreamStore {
   }
 
   @Override
+  public boolean exists(StreamId id) {
+    return sql.queryOne("SELECT id FROM streams WHERE id = ?", rs -> rs.getString("id"), id.value()).isPresent();
+  }
+
+  @Override
   public List<StreamId> all() {
     return sql.query("SELECT id FROM streams ORDER BY id", rs -> new StreamId(rs.getString("id")));
   }

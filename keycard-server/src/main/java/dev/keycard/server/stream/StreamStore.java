@@ -10,4 +10,9 @@ public interface StreamStore {
   boolean add(StreamId id, Instant createdAt);
 
   List<StreamId> all();
+
+  /** Whether {@code id} is registered; stores with many streams answer without listing them all. */
+  default boolean exists(StreamId id) {
+    return all().contains(id);
+  }
 }

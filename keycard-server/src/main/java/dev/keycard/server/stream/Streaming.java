@@ -1,21 +1,21 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamKeys;
 import java.util.Objects;
 
 /**
- * What the API's stream routes need: the origin (with its registry), stream-start, and the origin
- * pull that nginx and CDNs fetch from.
+ * What the API's stream routes need: the origin (with its registry), stream-start, the stream keys
+ * encoders publish with, the ingest activity behind each stream's status, and the origin pull that
+ * nginx and CDNs fetch from.
  */
-public record Streaming(LocalOrigin origin, StreamStart start, OriginPull originPull) {
+public record Streaming(LocalOrigin origin, StreamStart start, StreamKeys keys, IngestActivity activity,
+    OriginPull originPull) {
   public Streaming {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(activity, "activity");
     Objects.requireNonNull(originPull, "originPull");
-  }
-
-  /** Without origin pull ({@code /origin/} answers 404). */
-  public Streaming(LocalOrigin origin, StreamStart start) {
-    this(origin, start, new OriginPull(origin, null));
   }
 
   public StreamRegistry registry() {

@@ -5,10 +5,12 @@ import dev.keycard.core.account.UserStore;
 import dev.keycard.core.key.SigningKeyStore;
 import dev.keycard.core.opaque.OpaqueTokenStore;
 import dev.keycard.core.refresh.RefreshTokenStore;
+import dev.keycard.core.stream.StreamKeyStore;
 import dev.keycard.core.testing.InMemoryAccounts;
 import dev.keycard.core.testing.InMemoryOpaqueTokenStore;
 import dev.keycard.core.testing.InMemoryRefreshTokenStore;
 import dev.keycard.core.testing.InMemorySigningKeyStore;
+import dev.keycard.core.testing.InMemoryStreamKeyStore;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -29,6 +31,14 @@ class InMemoryStoresTest {
     @Override
     protected ClientStore newStore() {
       return new InMemoryAccounts().clients();
+    }
+  }
+
+  @Nested
+  class StreamKeys extends StreamKeyStoreContract {
+    @Override
+    protected StreamKeyStore newStore() {
+      return new InMemoryStreamKeyStore();
     }
   }
 

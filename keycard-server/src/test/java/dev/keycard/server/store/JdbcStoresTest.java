@@ -6,6 +6,9 @@ import dev.keycard.core.key.SigningKeyStore;
 import dev.keycard.core.opaque.OpaqueTokenStore;
 import dev.keycard.core.refresh.RefreshTokenStore;
 import dev.keycard.core.revocation.RevocationStore;
+import dev.keycard.core.stream.StreamKeyStore;
+import dev.keycard.server.stream.StreamId;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 
@@ -48,6 +51,25 @@ class JdbcStoresTest {
     @Override
     protected ClientStore newStore() {
       return new JdbcClientStore(fresh.open().dataSource());
+    }
+
+    @AfterEach
+    void close() {
+      fresh.close();
+    }
+  }
+
+  @Nested
+  class StreamKeys extends StreamKeyStoreContract {
+    private final Fresh fresh = new Fresh();
+
+    @Override
+    protected StreamKeyStore newStore() {
+      Database db = fresh.open();
+      for (String stream : STREAMS) { // a key's stream must be registered
+        new JdbcStreamStore(db.dataSource()).add(new StreamId(stream), Instant.EPOCH);
+      }
+      return new JdbcStreamKeyStore(db.dataSource());
     }
 
     @AfterEach

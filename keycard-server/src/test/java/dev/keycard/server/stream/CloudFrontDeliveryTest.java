@@ -177,7 +177,11 @@ class CloudFrontDeliveryTest {
           () -> fixture.ring);
       LocalOrigin origin = new LocalOrigin(registry, null, fixture.clock);
       HttpServer server = vertx.createHttpServer()
-          .requestHandler(Routes.routes(vertx, services, new Streaming(origin, new StreamStart(registry, signer, new SecureRandom()))))
+          .requestHandler(Routes.routes(vertx, services, new Streaming(origin,
+              new StreamStart(registry, signer, new SecureRandom()),
+              new dev.keycard.core.stream.StreamKeys(new dev.keycard.core.testing.InMemoryStreamKeyStore(), new SecureRandom(),
+                  fixture.clock),
+              new IngestActivity(registry, fixture.clock), new OriginPull(origin, null))))
           .listen(0, "127.0.0.1").await();
       TestHttp http = TestHttp.at("http://127.0.0.1:" + server.actualPort());
       String token = http.login("zoe", "zoe's password").json().getString("access_token");

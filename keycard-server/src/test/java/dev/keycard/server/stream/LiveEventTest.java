@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  *   <li>The server's log holds no stack trace, token or stream key.
  * </ul>
  */
-@org.junit.jupiter.api.Disabled("stream keys are being merged")
 class LiveEventTest {
   private static final Duration CREDENTIAL_LIFE = Duration.ofMinutes(1);
   private static final long PLAY_SECONDS = 185;

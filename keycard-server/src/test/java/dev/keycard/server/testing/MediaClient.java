@@ -51,6 +51,16 @@ public final class MediaClient {
     return send(request(path, "Authorization", "Bearer " + bearer).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
   }
 
+  /** A PUT without credentials in a header: for paths that carry a stream key. */
+  public Reply put(String path, byte[] body) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
+  /** A chunked PUT (as ffmpeg sends them) without credentials in a header: for paths that carry a stream key. */
+  public Reply putChunked(String path, byte[] body) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+  }
+
   /** A PUT without Content-Length: the client sends the body with chunked transfer coding, as ffmpeg does. */
   public Reply putChunked(String path, byte[] body, String bearer) {
     return send(request(path, "Authorization", "Bearer " + bearer)
