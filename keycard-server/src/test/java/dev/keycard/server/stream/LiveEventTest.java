@@ -200,10 +200,16 @@ class LiveEventTest {
       return List.of(accessToken, refreshToken);
     }
 
-    /** No error of any kind in hls.js, the video moving on, and ffmpeg still reading. */
+    /**
+     * No network error (every playlist and segment answered 200) and no fatal error in hls.js, the video
+     * moving on, and ffmpeg still reading. hls.js also reports a stall of its own buffer as a non-fatal
+     * media error; on a loaded two-core machine an encoder running late can cause one, and the video
+     * resumes, so stalls only count if the video stops moving.
+     */
     void assertPlaying() {
       PlayerState now = tab.state();
-      assertThat(now.errors()).as("hls.js errors").isEmpty();
+      assertThat(now.errors()).as("hls.js errors other than buffer stalls")
+          .allSatisfy(e -> assertThat(e.get("details")).isIn("bufferStalledError", "bufferNudgeOnStall"));
       assertThat(now.fatal()).isNull();
       if (lastSeen == null || now.currentTime() > lastSeen.currentTime()) {
         lastAdvancedAt = System.nanoTime();
