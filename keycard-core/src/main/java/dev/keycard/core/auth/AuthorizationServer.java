@@ -17,6 +17,7 @@ import dev.keycard.core.token.AccessTokenRequest;
 import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.IssuedAccessToken;
 import dev.keycard.core.token.Scopes;
+import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.Verification;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ public final class AuthorizationServer {
   private final Denylist denylist;
   private final InstantSource clock;
   private final Duration accessTokenLifetime;
-  private final Duration clockSkew;
+  private final TokenValidity validity;
   private final String loginClientId;
 
   private AuthorizationServer(Builder b) {
@@ -61,7 +62,7 @@ public final class AuthorizationServer {
     this.denylist = b.denylist;
     this.clock = b.clock;
     this.accessTokenLifetime = b.accessTokenLifetime;
-    this.clockSkew = b.clockSkew;
+    this.validity = b.validity;
     this.loginClientId = b.loginClientId;
   }
 
@@ -163,7 +164,7 @@ public final class AuthorizationServer {
         revokeSession(family.get().id());
       }
     } else if (verifier.verify(token) instanceof Verification.Verified v && v.token().clientId().equals(clientId.get())) {
-      denylist.revoke(v.token().tokenId(), v.token().expiresAt().plus(clockSkew));
+      denylist.revoke(v.token().tokenId(), validity.acceptedUntil(v.token()));
     }
     return new RevocationResult.Done();
   }
@@ -209,7 +210,7 @@ public final class AuthorizationServer {
 
   /** Ends the session the access token belongs to: the token itself and its refresh family. */
   public void logout(AccessToken token) {
-    denylist.revoke(token.tokenId(), token.expiresAt().plus(clockSkew));
+    denylist.revoke(token.tokenId(), validity.acceptedUntil(token));
     if (token.sessionId() != null) {
       revokeSession(token.sessionId());
     }
@@ -223,7 +224,7 @@ public final class AuthorizationServer {
 
   /** Access tokens of a family carry its id as {@code sid}; the last of them dies one lifetime from now. */
   private Instant sessionRevocationExpiry() {
-    return clock.instant().plus(accessTokenLifetime).plus(clockSkew);
+    return clock.instant().plus(accessTokenLifetime).plus(validity.clockSkew());
   }
 
   private IssuedAccessToken issue(String subject, String clientId, Set<String> scopes, String sessionId) {
@@ -289,7 +290,7 @@ public final class AuthorizationServer {
     private Denylist denylist;
     private InstantSource clock = InstantSource.system();
     private Duration accessTokenLifetime = Duration.ofMinutes(15);
-    private Duration clockSkew = Duration.ofSeconds(30);
+    private TokenValidity validity;
     private String loginClientId = "keycard";
 
     private Builder() {}
@@ -341,8 +342,9 @@ public final class AuthorizationServer {
       return this;
     }
 
-    public Builder clockSkew(Duration clockSkew) {
-      this.clockSkew = clockSkew;
+    /** The verifiers' validity rule: a revocation must last as long as it would accept the token. */
+    public Builder validity(TokenValidity validity) {
+      this.validity = validity;
       return this;
     }
 
@@ -361,6 +363,7 @@ public final class AuthorizationServer {
       Objects.requireNonNull(refreshTokens, "refreshTokens");
       Objects.requireNonNull(denylist, "denylist");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(validity, "validity");
       if (loginClientId == null || loginClientId.isBlank()) {
         throw new IllegalArgumentException("loginClientId is required");
       }
