@@ -6,6 +6,7 @@ import dev.keycard.core.account.User;
 import dev.keycard.core.account.UserStore;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.refresh.IssuedRefreshToken;
+import dev.keycard.core.refresh.RefreshRefusal;
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRotation;
 import dev.keycard.core.refresh.Rotation;
@@ -104,7 +105,11 @@ public final class AuthorizationServer {
     return granted(issue(username, loginClientId, scopes.get(), refresh.family().id()), refresh.value());
   }
 
-  /** {@code grant_type=refresh_token} (RFC 6749 §6), with rotation and reuse detection. */
+  /**
+   * {@code grant_type=refresh_token} (RFC 6749 §6), with rotation and reuse detection. The scope is
+   * checked before the token is spent: a request for more than the session holds is
+   * {@code invalid_scope} and leaves the refresh token usable.
+   */
   public GrantResult refresh(ClientAuthentication client, String refreshToken, String scope) {
     if (refreshToken == null || refreshToken.isEmpty()) {
       return failed(OAuthError.invalidRequest("refresh_token is required"));
@@ -113,7 +118,13 @@ public final class AuthorizationServer {
     if (clientId.isEmpty()) {
       return failed(OAuthError.invalidClient());
     }
-    return switch (refreshTokens.rotate(refreshToken, clientId.get())) {
+    boolean narrowed = scope != null && !scope.isBlank();
+    if (narrowed && !Scopes.isValid(scope)) {
+      return failed(OAuthError.invalidScope());
+    }
+    Set<String> requested = narrowed ? Scopes.parse(scope) : Set.of();
+    return switch (refreshTokens.rotate(refreshToken, clientId.get(), requested)) {
+      case Rotation.Refused r when r.reason() == RefreshRefusal.SCOPE_NOT_GRANTED -> failed(OAuthError.invalidScope());
       case Rotation.Refused r -> failed(OAuthError.invalidGrant(r.reason().description()));
       case Rotation.ReuseDetected reuse -> {
         revokeSession(reuse.family().id());
@@ -121,11 +132,8 @@ public final class AuthorizationServer {
       }
       case Rotation.Rotated rotated -> {
         RefreshTokenFamily family = rotated.next().family();
-        Optional<Set<String>> scopes = narrow(family.scopes(), scope);
-        if (scopes.isEmpty()) {
-          yield failed(OAuthError.invalidScope());
-        }
-        yield granted(issue(family.subject(), family.clientId(), scopes.get(), family.id()), rotated.next().value());
+        Set<String> scopes = narrowed ? requested : family.scopes();
+        yield granted(issue(family.subject(), family.clientId(), scopes, family.id()), rotated.next().value());
       }
     };
   }

@@ -58,6 +58,29 @@ class AuthorizationServerTest {
     assertThat(second.access().claims().sessionId()).isEqualTo(first.access().claims().sessionId());
   }
 
+  /** Issue 6: the token used to be rotated before the scope was checked, so the retry counted as reuse. */
+  @Test
+  void refreshAskingForAScopeTheSessionLacksIsRefusedWithoutSpendingTheToken() {
+    TokenGrant first = login();
+
+    GrantResult tooWide = server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile admin");
+    GrantResult retry = server.refresh(ClientAuthentication.NONE, first.refreshToken(), null);
+
+    assertThat(tooWide).isEqualTo(new GrantResult.Failed(OAuthError.invalidScope()));
+    assertThat(retry).isInstanceOf(GrantResult.Granted.class);
+    assertThat(f.verifier.verify(first.access().value())).isInstanceOf(Verification.Verified.class);
+  }
+
+  @Test
+  void refreshWithAMalformedScopeIsRefusedWithoutSpendingTheToken() {
+    TokenGrant first = login();
+
+    assertThat(server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile \"quoted\""))
+        .isEqualTo(new GrantResult.Failed(OAuthError.invalidScope()));
+    assertThat(server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile"))
+        .isInstanceOfSatisfying(GrantResult.Granted.class, g -> assertThat(g.grant().scopes()).containsExactly("profile"));
+  }
+
   @Test
   void refreshTokenReuseRevokesTheFamilysAccessTokens() {
     TokenGrant first = login();

@@ -60,9 +60,9 @@ final class ServerOptions {
       description = "No refresh token of a login outlives this. Default: ${DEFAULT-VALUE}")
   String refreshAbsoluteTtl;
 
-  @Option(names = "--refresh-grace", paramLabel = "DURATION", defaultValue = "0s",
-      description = "How long a just-rotated refresh token may be retried without counting as reuse (max 60s). "
-          + "Default: ${DEFAULT-VALUE}")
+  @Option(names = "--refresh-grace", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How long a just-rotated refresh token may be retried, getting the same successor, before "
+          + "a retry counts as reuse (0s to 60s; 0s: any second use revokes the session). Default: ${DEFAULT-VALUE}")
   String refreshGrace;
 
   @Option(names = "--max-token-size", paramLabel = "BYTES", defaultValue = "8192",
