@@ -154,8 +154,12 @@ public final class AuthorizationServer {
 
   /**
    * RFC 7009 revocation. A refresh token revokes its whole family (and that family's access tokens);
-   * an access token goes on the denylist until it would have expired. Unknown tokens, and tokens of
-   * another client, are answered 200 like any other (§2.2): the answer says nothing about them.
+   * an access token goes on the denylist until it would have expired. {@code token_type_hint} only
+   * decides which kind is looked for first: when the token is not of that kind, the search goes on
+   * to the other (§2.1). Unknown tokens, and tokens of another client, are answered 200 like any
+   * other (§2.2): the answer says nothing about them.
+   *
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
    */
   public RevocationResult revoke(ClientAuthentication client, String token, String hint) {
     if (token == null || token.isEmpty()) {
@@ -165,16 +169,37 @@ public final class AuthorizationServer {
     if (clientId.isEmpty()) {
       return new RevocationResult.Failed(OAuthError.invalidClient());
     }
-    boolean refreshFirst = "refresh_token".equals(hint) || RefreshTokenRotation.looksLikeRefreshToken(token);
-    if (refreshFirst) {
-      Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
-      if (family.isPresent() && family.get().clientId().equals(clientId.get())) {
-        revokeSession(family.get().id());
+    boolean accessFirst = "access_token".equals(hint)
+        || (!"refresh_token".equals(hint) && !RefreshTokenRotation.looksLikeRefreshToken(token));
+    boolean found = accessFirst ? revokeAccessToken(token, clientId.get()) : revokeRefreshToken(token, clientId.get());
+    if (!found) {
+      if (accessFirst) {
+        revokeRefreshToken(token, clientId.get());
+      } else {
+        revokeAccessToken(token, clientId.get());
       }
-    } else if (verifier.verify(token) instanceof Verification.Verified v && v.token().clientId().equals(clientId.get())) {
-      denylist.revoke(v.token().tokenId(), validity.acceptedUntil(v.token()));
     }
     return new RevocationResult.Done();
+  }
+
+  /** Whether {@code token} is a refresh token we know; if it is {@code clientId}'s, its session is revoked. */
+  private boolean revokeRefreshToken(String token, String clientId) {
+    Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+    if (family.isPresent() && family.get().clientId().equals(clientId)) {
+      revokeSession(family.get().id());
+    }
+    return family.isPresent();
+  }
+
+  /** Whether {@code token} is an access token in force; if it is {@code clientId}'s, it is denylisted. */
+  private boolean revokeAccessToken(String token, String clientId) {
+    if (verifier.verify(token) instanceof Verification.Verified v) {
+      if (v.token().clientId().equals(clientId)) {
+        denylist.revoke(v.token().tokenId(), validity.acceptedUntil(v.token()));
+      }
+      return true;
+    }
+    return false;
   }
 
   /** RFC 7662 introspection; only confidential clients may ask. */

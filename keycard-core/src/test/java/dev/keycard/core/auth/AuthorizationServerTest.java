@@ -164,6 +164,35 @@ class AuthorizationServerTest {
     assertThat(server.refresh(ClientAuthentication.NONE, grant.refreshToken(), null)).isInstanceOf(GrantResult.Granted.class);
   }
 
+  /** RFC 7009 §2.1: a hint that does not match must not stop the search. */
+  @Test
+  void revokingAccessTokenWithTheRefreshTokenHintStillRevokesIt() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.access().value(), "refresh_token");
+
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
+  @Test
+  void revokingRefreshTokenWithTheAccessTokenHintStillEndsTheSession() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.refreshToken(), "access_token");
+
+    assertThat(server.refresh(ClientAuthentication.NONE, grant.refreshToken(), null)).isInstanceOf(GrantResult.Failed.class);
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
+  @Test
+  void revokingWithAnUnknownHintSearchesEveryTokenType() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.access().value(), "id_token");
+
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
   @Test
   void revokingUnknownTokenStillAnswersDone() {
     assertThat(server.revoke(ClientAuthentication.NONE, "kcr_unknown", null)).isEqualTo(new RevocationResult.Done());
