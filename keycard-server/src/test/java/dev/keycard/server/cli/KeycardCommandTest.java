@@ -123,7 +123,7 @@ class KeycardCommandTest {
     ServerConfig c = serveConfig(Map.of());
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.host()).isEqualTo("127.0.0.1");
-    assertThat(c.issuer()).isEqualTo("http://localhost:8080");
+    assertThat(c.issuer()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.audience()).isEqualTo("keycard-api");
     assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.tokenFormat()).isEqualTo(TokenFormat.JWT);
@@ -147,7 +147,7 @@ class KeycardCommandTest {
     assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(7));
     assertThat(c.audience()).isEqualTo("from-file");
     assertThat(c.refreshGrace()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(c.issuer()).isEqualTo("http://localhost:7200");
+    assertThat(c.issuer()).isEqualTo("http://127.0.0.1:7200");
   }
 
   @Test
