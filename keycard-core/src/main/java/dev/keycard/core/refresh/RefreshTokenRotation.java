@@ -75,7 +75,7 @@ public final class RefreshTokenRotation {
     this.grace = grace;
     byte[] candidate = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(candidate);
-    byte[] key = store.successorKey(candidate);
+    byte[] key = store.successorKey(candidate, clock.instant());
     if (key == null || key.length < KEY_BYTES) {
       throw new IllegalStateException("the refresh-token store holds no usable successor key");
     }

@@ -42,6 +42,8 @@ public interface RefreshTokenStore {
    * The secret successor tokens are derived from ({@link RefreshTokenRotation}): the stored one, or,
    * when the store has none yet, {@code candidate}, stored first. Every process sharing the store gets
    * the same key, before and after a restart, however many call this at once.
+   *
+   * @param at when the candidate was made (recorded if it is stored)
    */
-  byte[] successorKey(byte[] candidate);
+  byte[] successorKey(byte[] candidate, Instant at);
 }

@@ -75,7 +75,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public synchronized byte[] successorKey(byte[] candidate) {
+  public synchronized byte[] successorKey(byte[] candidate, Instant at) {
     if (successorKey == null) {
       successorKey = candidate.clone();
     }

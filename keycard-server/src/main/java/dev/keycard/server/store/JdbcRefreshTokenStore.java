@@ -112,14 +112,14 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public byte[] successorKey(byte[] candidate) {
+  public byte[] successorKey(byte[] candidate, Instant at) {
     Optional<byte[]> stored = storedSuccessorKey();
     if (stored.isPresent()) {
       return stored.get();
     }
     try {
       sql.update("INSERT INTO refresh_successor_key (id, secret, created_at) VALUES (1, ?, ?)",
-          B64.encodeToString(candidate), Instant.now());
+          B64.encodeToString(candidate), at);
     } catch (IllegalStateException alreadyThere) {
       // Another process (a CLI command, a second server) stored its key first: that one counts.
     }

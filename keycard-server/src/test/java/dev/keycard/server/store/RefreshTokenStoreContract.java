@@ -131,8 +131,8 @@ public abstract class RefreshTokenStoreContract {
     byte[] second = new byte[32];
     Arrays.fill(second, (byte) 9);
 
-    assertThat(store.successorKey(first)).isEqualTo(first);
-    assertThat(store.successorKey(second)).isEqualTo(first);
+    assertThat(store.successorKey(first, T0)).isEqualTo(first);
+    assertThat(store.successorKey(second, T0.plusSeconds(1))).isEqualTo(first);
   }
 
   /** Processes starting together on one store must agree on the key, or retries would get other successors. */
@@ -148,7 +148,7 @@ public abstract class RefreshTokenStoreContract {
         Arrays.fill(candidate, (byte) i);
         keys.add(pool.submit(() -> {
           start.await();
-          return store.successorKey(candidate);
+          return store.successorKey(candidate, T0);
         }));
       }
       start.countDown();
