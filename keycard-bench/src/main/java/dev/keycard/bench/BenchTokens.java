@@ -8,6 +8,7 @@ import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.AccessTokenRequest;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.core.token.TokenValidity;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ final class BenchTokens {
 
   final KeyRing ring;
   final InMemoryDenylist denylist;
+  final TokenValidity validity;
   final JwtAccessTokenIssuer issuer;
   final JwtAccessTokenVerifier verifier;
   final String token;
@@ -36,8 +38,9 @@ final class BenchTokens {
     }
     issuer = JwtAccessTokenIssuer.builder().issuer(ISSUER).audience(AUDIENCE).keys(() -> ring)
         .secrets(new Secrets(random)).lifetime(Duration.ofHours(1)).build();
+    validity = new TokenValidity(InstantSource.system(), Duration.ofSeconds(30), denylist);
     verifier = JwtAccessTokenVerifier.builder().issuer(ISSUER).audience(AUDIENCE).keys(() -> ring)
-        .denylist(denylist).build();
+        .validity(validity).build();
     token = issuer.issue(new AccessTokenRequest("viewer", "keycard", Set.of("profile", "stream:watch"),
         "Hq3kP0dM2xR7sT9vW1yZ4a")).value();
   }

@@ -14,6 +14,7 @@ import dev.keycard.core.token.AccessTokenIssuer;
 import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
@@ -124,22 +125,23 @@ public final class KeycardServer implements AutoCloseable {
       KeyRotation rotation = new KeyRotation(keyStore, new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
 
+      // One expiry/not-before/revocation rule for the verifier, the cache in front of it and revocation.
+      TokenValidity validity = new TokenValidity(clock, config.clockSkew(), denylist);
       AccessTokenIssuer issuer;
       AccessTokenVerifier verifier;
       if (config.tokenFormat() == TokenFormat.JWT) {
         issuer = JwtAccessTokenIssuer.builder().issuer(config.issuer()).audience(config.audience())
             .lifetime(config.accessTokenTtl()).keys(keys).clock(clock).secrets(secrets).build();
         verifier = JwtAccessTokenVerifier.builder().issuer(config.issuer()).audience(config.audience())
-            .keys(keys).denylist(denylist).clock(clock).clockSkew(config.clockSkew())
-            .maxTokenLength(config.maxTokenSize()).build();
+            .keys(keys).validity(validity).maxTokenLength(config.maxTokenSize()).build();
       } else {
         issuer = new OpaqueAccessTokenIssuer(opaqueStore, secrets, config.issuer(), config.audience(),
             config.accessTokenTtl(), clock);
-        verifier = new OpaqueAccessTokenVerifier(opaqueStore, denylist, clock, config.audience());
+        verifier = new OpaqueAccessTokenVerifier(opaqueStore, validity, config.audience());
       }
       // Remembers verified tokens by their whole Authorization value: a client repeating its token
       // skips parsing and the signature (or, for opaque tokens, the database) until it expires.
-      VerifiedTokenCache cache = new VerifiedTokenCache(denylist, clock, config.clockSkew(), VERIFIED_TOKEN_CACHE);
+      VerifiedTokenCache cache = new VerifiedTokenCache(validity, VERIFIED_TOKEN_CACHE);
 
       AuthorizationServer auth = AuthorizationServer.builder()
           .users(new JdbcUserStore(database.dataSource()))
@@ -152,7 +154,7 @@ public final class KeycardServer implements AutoCloseable {
           .denylist(denylist)
           .clock(clock)
           .accessTokenLifetime(config.accessTokenTtl())
-          .clockSkew(config.clockSkew())
+          .validity(validity)
           .build();
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys);

@@ -6,6 +6,7 @@ import dev.keycard.core.account.User;
 import dev.keycard.core.account.UserStore;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.refresh.IssuedRefreshToken;
+import dev.keycard.core.refresh.RefreshRefusal;
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRotation;
 import dev.keycard.core.refresh.Rotation;
@@ -17,6 +18,7 @@ import dev.keycard.core.token.AccessTokenRequest;
 import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.IssuedAccessToken;
 import dev.keycard.core.token.Scopes;
+import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.Verification;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +50,7 @@ public final class AuthorizationServer {
   private final Denylist denylist;
   private final InstantSource clock;
   private final Duration accessTokenLifetime;
-  private final Duration clockSkew;
+  private final TokenValidity validity;
   private final String loginClientId;
 
   private AuthorizationServer(Builder b) {
@@ -61,7 +63,7 @@ public final class AuthorizationServer {
     this.denylist = b.denylist;
     this.clock = b.clock;
     this.accessTokenLifetime = b.accessTokenLifetime;
-    this.clockSkew = b.clockSkew;
+    this.validity = b.validity;
     this.loginClientId = b.loginClientId;
   }
 
@@ -103,7 +105,11 @@ public final class AuthorizationServer {
     return granted(issue(username, loginClientId, scopes.get(), refresh.family().id()), refresh.value());
   }
 
-  /** {@code grant_type=refresh_token} (RFC 6749 §6), with rotation and reuse detection. */
+  /**
+   * {@code grant_type=refresh_token} (RFC 6749 §6), with rotation and reuse detection. The scope is
+   * checked before the token is spent: a request for more than the session holds is
+   * {@code invalid_scope} and leaves the refresh token usable.
+   */
   public GrantResult refresh(ClientAuthentication client, String refreshToken, String scope) {
     if (refreshToken == null || refreshToken.isEmpty()) {
       return failed(OAuthError.invalidRequest("refresh_token is required"));
@@ -112,7 +118,13 @@ public final class AuthorizationServer {
     if (clientId.isEmpty()) {
       return failed(OAuthError.invalidClient());
     }
-    return switch (refreshTokens.rotate(refreshToken, clientId.get())) {
+    boolean narrowed = scope != null && !scope.isBlank();
+    if (narrowed && !Scopes.isValid(scope)) {
+      return failed(OAuthError.invalidScope());
+    }
+    Set<String> requested = narrowed ? Scopes.parse(scope) : Set.of();
+    return switch (refreshTokens.rotate(refreshToken, clientId.get(), requested)) {
+      case Rotation.Refused r when r.reason() == RefreshRefusal.SCOPE_NOT_GRANTED -> failed(OAuthError.invalidScope());
       case Rotation.Refused r -> failed(OAuthError.invalidGrant(r.reason().description()));
       case Rotation.ReuseDetected reuse -> {
         revokeSession(reuse.family().id());
@@ -120,11 +132,8 @@ public final class AuthorizationServer {
       }
       case Rotation.Rotated rotated -> {
         RefreshTokenFamily family = rotated.next().family();
-        Optional<Set<String>> scopes = narrow(family.scopes(), scope);
-        if (scopes.isEmpty()) {
-          yield failed(OAuthError.invalidScope());
-        }
-        yield granted(issue(family.subject(), family.clientId(), scopes.get(), family.id()), rotated.next().value());
+        Set<String> scopes = narrowed ? requested : family.scopes();
+        yield granted(issue(family.subject(), family.clientId(), scopes, family.id()), rotated.next().value());
       }
     };
   }
@@ -145,8 +154,12 @@ public final class AuthorizationServer {
 
   /**
    * RFC 7009 revocation. A refresh token revokes its whole family (and that family's access tokens);
-   * an access token goes on the denylist until it would have expired. Unknown tokens, and tokens of
-   * another client, are answered 200 like any other (§2.2): the answer says nothing about them.
+   * an access token goes on the denylist until it would have expired. {@code token_type_hint} only
+   * decides which kind is looked for first: when the token is not of that kind, the search goes on
+   * to the other (§2.1). Unknown tokens, and tokens of another client, are answered 200 like any
+   * other (§2.2): the answer says nothing about them.
+   *
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
    */
   public RevocationResult revoke(ClientAuthentication client, String token, String hint) {
     if (token == null || token.isEmpty()) {
@@ -156,16 +169,37 @@ public final class AuthorizationServer {
     if (clientId.isEmpty()) {
       return new RevocationResult.Failed(OAuthError.invalidClient());
     }
-    boolean refreshFirst = "refresh_token".equals(hint) || RefreshTokenRotation.looksLikeRefreshToken(token);
-    if (refreshFirst) {
-      Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
-      if (family.isPresent() && family.get().clientId().equals(clientId.get())) {
-        revokeSession(family.get().id());
+    boolean accessFirst = "access_token".equals(hint)
+        || (!"refresh_token".equals(hint) && !RefreshTokenRotation.looksLikeRefreshToken(token));
+    boolean found = accessFirst ? revokeAccessToken(token, clientId.get()) : revokeRefreshToken(token, clientId.get());
+    if (!found) {
+      if (accessFirst) {
+        revokeRefreshToken(token, clientId.get());
+      } else {
+        revokeAccessToken(token, clientId.get());
       }
-    } else if (verifier.verify(token) instanceof Verification.Verified v && v.token().clientId().equals(clientId.get())) {
-      denylist.revoke(v.token().tokenId(), v.token().expiresAt().plus(clockSkew));
     }
     return new RevocationResult.Done();
+  }
+
+  /** Whether {@code token} is a refresh token we know; if it is {@code clientId}'s, its session is revoked. */
+  private boolean revokeRefreshToken(String token, String clientId) {
+    Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
+    if (family.isPresent() && family.get().clientId().equals(clientId)) {
+      revokeSession(family.get().id());
+    }
+    return family.isPresent();
+  }
+
+  /** Whether {@code token} is an access token in force; if it is {@code clientId}'s, it is denylisted. */
+  private boolean revokeAccessToken(String token, String clientId) {
+    if (verifier.verify(token) instanceof Verification.Verified v) {
+      if (v.token().clientId().equals(clientId)) {
+        denylist.revoke(v.token().tokenId(), validity.acceptedUntil(v.token()));
+      }
+      return true;
+    }
+    return false;
   }
 
   /** RFC 7662 introspection; only confidential clients may ask. */
@@ -209,7 +243,7 @@ public final class AuthorizationServer {
 
   /** Ends the session the access token belongs to: the token itself and its refresh family. */
   public void logout(AccessToken token) {
-    denylist.revoke(token.tokenId(), token.expiresAt().plus(clockSkew));
+    denylist.revoke(token.tokenId(), validity.acceptedUntil(token));
     if (token.sessionId() != null) {
       revokeSession(token.sessionId());
     }
@@ -223,7 +257,7 @@ public final class AuthorizationServer {
 
   /** Access tokens of a family carry its id as {@code sid}; the last of them dies one lifetime from now. */
   private Instant sessionRevocationExpiry() {
-    return clock.instant().plus(accessTokenLifetime).plus(clockSkew);
+    return clock.instant().plus(accessTokenLifetime).plus(validity.clockSkew());
   }
 
   private IssuedAccessToken issue(String subject, String clientId, Set<String> scopes, String sessionId) {
@@ -289,7 +323,7 @@ public final class AuthorizationServer {
     private Denylist denylist;
     private InstantSource clock = InstantSource.system();
     private Duration accessTokenLifetime = Duration.ofMinutes(15);
-    private Duration clockSkew = Duration.ofSeconds(30);
+    private TokenValidity validity;
     private String loginClientId = "keycard";
 
     private Builder() {}
@@ -341,8 +375,9 @@ public final class AuthorizationServer {
       return this;
     }
 
-    public Builder clockSkew(Duration clockSkew) {
-      this.clockSkew = clockSkew;
+    /** The verifiers' validity rule: a revocation must last as long as it would accept the token. */
+    public Builder validity(TokenValidity validity) {
+      this.validity = validity;
       return this;
     }
 
@@ -361,6 +396,7 @@ public final class AuthorizationServer {
       Objects.requireNonNull(refreshTokens, "refreshTokens");
       Objects.requireNonNull(denylist, "denylist");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(validity, "validity");
       if (loginClientId == null || loginClientId.isBlank()) {
         throw new IllegalArgumentException("loginClientId is required");
       }

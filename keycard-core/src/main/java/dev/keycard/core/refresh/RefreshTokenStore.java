@@ -37,4 +37,13 @@ public interface RefreshTokenStore {
 
   /** Deletes families whose absolute expiry passed before {@code before}; returns how many. */
   int purgeExpired(Instant before);
+
+  /**
+   * The secret successor tokens are derived from ({@link RefreshTokenRotation}): the stored one, or,
+   * when the store has none yet, {@code candidate}, stored first. Every process sharing the store gets
+   * the same key, before and after a restart, however many call this at once.
+   *
+   * @param at when the candidate was made (recorded if it is stored)
+   */
+  byte[] successorKey(byte[] candidate, Instant at);
 }

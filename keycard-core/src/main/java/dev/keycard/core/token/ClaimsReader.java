@@ -43,6 +43,9 @@ final class ClaimsReader {
     }
   }
 
+  /** 9999-12-31T23:59:59Z in seconds. */
+  private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+
   private ClaimsReader() {}
 
   /** The claims, or {@code null} when the payload is not a well-formed claims object. */
@@ -93,17 +96,28 @@ final class ClaimsReader {
     return value == JsonToken.VALUE_STRING ? p.getText() : null;
   }
 
-  /** A NumericDate (RFC 7519 §2): integral seconds; fractions are truncated. */
+  /**
+   * A NumericDate (RFC 7519 §2): integral seconds; fractions are truncated. Dates past the year 9999
+   * either way are refused: nobody issues them, and they would overflow the millisecond arithmetic of
+   * the validity check.
+   */
   private static Long number(JsonParser p, JsonToken value) throws IOException {
+    long seconds;
     if (value == JsonToken.VALUE_NUMBER_INT) {
-      return p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG
-          ? p.getLongValue() : null;
-    }
-    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG) {
+        return null;
+      }
+      seconds = p.getLongValue();
+    } else if (value == JsonToken.VALUE_NUMBER_FLOAT) {
       double d = p.getDoubleValue();
-      return Double.isFinite(d) && Math.abs(d) < 1e15 ? (long) d : null;
+      if (!Double.isFinite(d) || Math.abs(d) >= 1e15) {
+        return null;
+      }
+      seconds = (long) d;
+    } else {
+      return null;
     }
-    return null;
+    return seconds >= -MAX_NUMERIC_DATE && seconds <= MAX_NUMERIC_DATE ? seconds : null;
   }
 
   private static List<String> audience(JsonParser p, JsonToken value) throws IOException {

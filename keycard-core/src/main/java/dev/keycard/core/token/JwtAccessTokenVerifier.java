@@ -7,13 +7,10 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.keycard.core.key.KeyRing;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.core.key.SigningAlgorithm;
-import dev.keycard.core.revocation.Denylist;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -26,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * failure with its own {@link Rejection}: size before parsing; structure (three strict base64url
  * parts); {@code typ} is {@code at+jwt}; no {@code jku}/{@code x5u}/{@code jwk}/{@code x5c}/{@code crit}
  * header (keys come only from our own ring); algorithm one of ours; {@code kid} known; algorithm the one
- * pinned to that key (so an RSA public key can never serve as an HMAC secret); signature; {@code exp}
- * and {@code nbf} with clock skew; {@code iss} exact; {@code aud} contains ours; required claims
- * present; neither {@code jti} nor {@code sid} revoked.
+ * pinned to that key (so an RSA public key can never serve as an HMAC secret); signature; {@code iss}
+ * exact; {@code aud} contains ours; required claims present; then {@link TokenValidity}, the rule
+ * shared with opaque tokens and the verified-token cache: {@code exp} and {@code nbf} with clock skew
+ * (a token without {@code nbf} is not valid before its {@code iat}), neither {@code jti} nor
+ * {@code sid} revoked.
  *
  * <p>Nimbus does the signature check; the rest is done here rather than by Nimbus's
  * {@code DefaultJWTProcessor} so that every failure has a precise reason without exceptions on the
@@ -45,9 +44,7 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
   private final String issuer;
   private final String audience;
   private final KeySource keys;
-  private final Denylist denylist;
-  private final InstantSource clock;
-  private final long skewMillis;
+  private final TokenValidity validity;
   private final int maxTokenLength;
   private final ConcurrentHashMap<String, HeaderCheck> headers = new ConcurrentHashMap<>();
 
@@ -55,9 +52,7 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
     this.issuer = b.issuer;
     this.audience = b.audience;
     this.keys = b.keys;
-    this.denylist = b.denylist;
-    this.clock = b.clock;
-    this.skewMillis = b.clockSkew.toMillis();
+    this.validity = b.validity;
     this.maxTokenLength = b.maxTokenLength;
   }
 
@@ -115,17 +110,6 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
   }
 
   private Verification checkClaims(ClaimsReader.Claims c) {
-    if (c.exp == null) {
-      return Rejection.MISSING_CLAIM.asVerification();
-    }
-    long now = clock.millis();
-    long expMillis = c.exp * 1000;
-    if (now >= expMillis + skewMillis) {
-      return Rejection.EXPIRED.asVerification();
-    }
-    if (c.nbf != null && now + skewMillis < c.nbf * 1000) {
-      return Rejection.NOT_YET_VALID.asVerification();
-    }
     if (c.iss == null) {
       return Rejection.MISSING_CLAIM.asVerification();
     }
@@ -138,15 +122,15 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
     if (!c.aud.contains(audience)) {
       return Rejection.WRONG_AUDIENCE.asVerification();
     }
-    if (c.sub == null || c.iat == null || c.jti == null || c.clientId == null) {
+    if (c.exp == null || c.sub == null || c.iat == null || c.jti == null || c.clientId == null) {
       return Rejection.MISSING_CLAIM.asVerification();
     }
-    if (denylist.isRevoked(c.jti) || (c.sid != null && denylist.isRevoked(c.sid))) {
-      return Rejection.REVOKED.asVerification();
-    }
     Instant issuedAt = Instant.ofEpochSecond(c.iat);
-    return new Verification.Verified(new AccessToken(c.sub, Scopes.parse(c.scope), c.clientId, c.iss, c.aud,
-        c.jti, c.sid, issuedAt, c.nbf == null ? issuedAt : Instant.ofEpochSecond(c.nbf), Instant.ofEpochMilli(expMillis)));
+    // The token's lifetime and revocation are judged on exactly what the cache will remember, by the
+    // same rule, so a cached answer can never differ from a full one.
+    return validity.check(new Verification.Verified(new AccessToken(c.sub, Scopes.parse(c.scope), c.clientId, c.iss,
+        c.aud, c.jti, c.sid, issuedAt, c.nbf == null ? issuedAt : Instant.ofEpochSecond(c.nbf),
+        Instant.ofEpochSecond(c.exp))));
   }
 
   private HeaderCheck header(String segment) {
@@ -223,9 +207,7 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
     private String issuer;
     private String audience;
     private KeySource keys;
-    private Denylist denylist;
-    private InstantSource clock = InstantSource.system();
-    private Duration clockSkew = Duration.ofSeconds(30);
+    private TokenValidity validity;
     private int maxTokenLength = 8192;
 
     private Builder() {}
@@ -247,19 +229,9 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
       return this;
     }
 
-    public Builder denylist(Denylist denylist) {
-      this.denylist = denylist;
-      return this;
-    }
-
-    public Builder clock(InstantSource clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    /** Tolerance for clocks that disagree, applied to {@code exp} and {@code nbf}; at most 5 minutes. */
-    public Builder clockSkew(Duration clockSkew) {
-      this.clockSkew = clockSkew;
+    /** Expiry, not-before (with the clock skew) and revocation: the rule every token check shares. */
+    public Builder validity(TokenValidity validity) {
+      this.validity = validity;
       return this;
     }
 
@@ -277,11 +249,7 @@ public final class JwtAccessTokenVerifier implements AccessTokenVerifier {
         throw new IllegalArgumentException("audience is required");
       }
       Objects.requireNonNull(keys, "keys");
-      Objects.requireNonNull(denylist, "denylist");
-      Objects.requireNonNull(clock, "clock");
-      if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes");
-      }
+      Objects.requireNonNull(validity, "validity");
       if (maxTokenLength < 256 || maxTokenLength > 65536) {
         throw new IllegalArgumentException("max token length must be between 256 and 65536");
       }

@@ -58,6 +58,29 @@ class AuthorizationServerTest {
     assertThat(second.access().claims().sessionId()).isEqualTo(first.access().claims().sessionId());
   }
 
+  /** Issue 6: the token used to be rotated before the scope was checked, so the retry counted as reuse. */
+  @Test
+  void refreshAskingForAScopeTheSessionLacksIsRefusedWithoutSpendingTheToken() {
+    TokenGrant first = login();
+
+    GrantResult tooWide = server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile admin");
+    GrantResult retry = server.refresh(ClientAuthentication.NONE, first.refreshToken(), null);
+
+    assertThat(tooWide).isEqualTo(new GrantResult.Failed(OAuthError.invalidScope()));
+    assertThat(retry).isInstanceOf(GrantResult.Granted.class);
+    assertThat(f.verifier.verify(first.access().value())).isInstanceOf(Verification.Verified.class);
+  }
+
+  @Test
+  void refreshWithAMalformedScopeIsRefusedWithoutSpendingTheToken() {
+    TokenGrant first = login();
+
+    assertThat(server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile \"quoted\""))
+        .isEqualTo(new GrantResult.Failed(OAuthError.invalidScope()));
+    assertThat(server.refresh(ClientAuthentication.NONE, first.refreshToken(), "profile"))
+        .isInstanceOfSatisfying(GrantResult.Granted.class, g -> assertThat(g.grant().scopes()).containsExactly("profile"));
+  }
+
   @Test
   void refreshTokenReuseRevokesTheFamilysAccessTokens() {
     TokenGrant first = login();
@@ -139,6 +162,35 @@ class AuthorizationServerTest {
 
     assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
     assertThat(server.refresh(ClientAuthentication.NONE, grant.refreshToken(), null)).isInstanceOf(GrantResult.Granted.class);
+  }
+
+  /** RFC 7009 §2.1: a hint that does not match must not stop the search. */
+  @Test
+  void revokingAccessTokenWithTheRefreshTokenHintStillRevokesIt() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.access().value(), "refresh_token");
+
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
+  @Test
+  void revokingRefreshTokenWithTheAccessTokenHintStillEndsTheSession() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.refreshToken(), "access_token");
+
+    assertThat(server.refresh(ClientAuthentication.NONE, grant.refreshToken(), null)).isInstanceOf(GrantResult.Failed.class);
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
+  @Test
+  void revokingWithAnUnknownHintSearchesEveryTokenType() {
+    TokenGrant grant = login();
+
+    server.revoke(ClientAuthentication.NONE, grant.access().value(), "id_token");
+
+    assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
   }
 
   @Test

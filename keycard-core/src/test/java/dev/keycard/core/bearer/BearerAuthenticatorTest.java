@@ -72,7 +72,8 @@ class BearerAuthenticatorTest {
     var cached = new BearerAuthenticator(t -> {
       calls.incrementAndGet();
       return new Verification.Verified(token);
-    }, new dev.keycard.core.token.VerifiedTokenCache(denylist, clock, java.time.Duration.ofSeconds(30), 100));
+    }, new dev.keycard.core.token.VerifiedTokenCache(
+        new dev.keycard.core.token.TokenValidity(clock, java.time.Duration.ofSeconds(30), denylist), 100));
 
     assertThat(cached.authenticate(List.of("Bearer abc"), null)).isInstanceOf(BearerAuthenticator.Authorized.class);
     assertThat(cached.authenticate(List.of("Bearer abc"), null)).isInstanceOf(BearerAuthenticator.Authorized.class);

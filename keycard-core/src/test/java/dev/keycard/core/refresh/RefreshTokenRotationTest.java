@@ -89,7 +89,7 @@ class RefreshTokenRotationTest {
   }
 
   @Test
-  void graceWindowLetsClientRetryWithPreviousTokenOnce() {
+  void graceWindowRetryWithThePreviousTokenGetsTheSameSuccessorAgain() {
     RefreshTokenRotation lenient = rotation(Duration.ofSeconds(10));
     IssuedRefreshToken first = lenient.start("alice", "keycard", Set.of("profile"));
     String lost = ((Rotation.Rotated) lenient.rotate(first.value(), "keycard")).next().value();
@@ -97,10 +97,120 @@ class RefreshTokenRotationTest {
 
     Rotation retry = lenient.rotate(first.value(), "keycard");
 
-    assertThat(retry).isInstanceOf(Rotation.Rotated.class);
-    String third = ((Rotation.Rotated) retry).next().value();
-    assertThat(lenient.activeFamily(lost)).as("the successor the client never received").isEmpty();
-    assertThat(lenient.activeFamily(third)).isPresent();
+    assertThat(retry).isInstanceOfSatisfying(Rotation.Rotated.class,
+        r -> assertThat(r.next().value()).as("the successor whose response was lost").isEqualTo(lost));
+    assertThat(lenient.activeFamily(lost)).isPresent();
+    assertThat(lenient.rotate(lost, "keycard")).isInstanceOf(Rotation.Rotated.class);
+  }
+
+  /**
+   * The defect of issue 6: two retries of a just-rotated token racing each other got one 200 and one
+   * reuse, which revoked the session under the 200. Inside the window every retry is idempotent.
+   */
+  @Test
+  void concurrentRetriesInsideTheGraceWindowAllGetTheSameLiveSuccessor() throws Exception {
+    RefreshTokenRotation lenient = rotation(Duration.ofSeconds(10));
+    for (int round = 0; round < 10; round++) {
+      IssuedRefreshToken first = lenient.start("alice", "keycard", Set.of("profile"));
+      String lost = ((Rotation.Rotated) lenient.rotate(first.value(), "keycard")).next().value();
+
+      List<Rotation> retries = race(8, () -> lenient.rotate(first.value(), "keycard"));
+
+      assertThat(retries).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Rotation.Rotated.class,
+          rotated -> assertThat(rotated.next().value()).isEqualTo(lost)));
+      assertThat(store.findFamily(first.family().id()).orElseThrow().revoked()).isFalse();
+      assertThat(lenient.activeFamily(lost)).isPresent();
+    }
+  }
+
+  @Test
+  void concurrentFirstUsesInsideTheGraceWindowAllGetTheSameSuccessor() throws Exception {
+    RefreshTokenRotation lenient = rotation(Duration.ofSeconds(10));
+    for (int round = 0; round < 10; round++) {
+      IssuedRefreshToken first = lenient.start("alice", "keycard", Set.of("profile"));
+
+      List<Rotation> uses = race(8, () -> lenient.rotate(first.value(), "keycard"));
+
+      assertThat(uses).allSatisfy(r -> assertThat(r).isInstanceOf(Rotation.Rotated.class));
+      assertThat(uses.stream().map(r -> ((Rotation.Rotated) r).next().value()).distinct()).hasSize(1);
+      String next = ((Rotation.Rotated) uses.get(0)).next().value();
+      assertThat(lenient.activeFamily(next)).as("no 200 carries a dead token").isPresent();
+    }
+  }
+
+  /**
+   * An attacker replaying a stolen, already-rotated token inside the window gets nothing the client
+   * does not hold: the same successor. Both then hold one token; whoever uses it second, once that
+   * token's own window has passed, is reuse and ends the session for both.
+   */
+  @Test
+  void replayOfARotatedTokenInsideTheGraceWindowYieldsOnlyTheSuccessorTheClientHolds() {
+    RefreshTokenRotation lenient = rotation(Duration.ofSeconds(10));
+    IssuedRefreshToken first = lenient.start("alice", "keycard", Set.of("profile"));
+    String clientHolds = ((Rotation.Rotated) lenient.rotate(first.value(), "keycard")).next().value();
+    clock.advance(Duration.ofSeconds(2));
+
+    Rotation stolen = lenient.rotate(first.value(), "keycard");
+    assertThat(((Rotation.Rotated) stolen).next().value()).isEqualTo(clientHolds);
+    String attackerNext = ((Rotation.Rotated) lenient.rotate(clientHolds, "keycard")).next().value();
+    clock.advance(Duration.ofSeconds(11));
+
+    assertThat(lenient.rotate(clientHolds, "keycard")).isInstanceOf(Rotation.ReuseDetected.class);
+    assertThat(lenient.rotate(attackerNext, "keycard")).isEqualTo(new Rotation.Refused(RefreshRefusal.REVOKED));
+  }
+
+  @Test
+  void aRestartedServerOnTheSameStoreGivesTheSameSuccessorInsideTheWindow() {
+    // A process killed after committing a rotation, before answering: its successor, after restart,
+    // must still be the token the client gets when it retries.
+    IssuedRefreshToken first = rotation(Duration.ofSeconds(10)).start("alice", "keycard", Set.of("profile"));
+    String committed = ((Rotation.Rotated) rotation(Duration.ofSeconds(10)).rotate(first.value(), "keycard"))
+        .next().value();
+    clock.advance(Duration.ofSeconds(4));
+    RefreshTokenRotation restarted = new RefreshTokenRotation(store, new Secrets(new SecureRandom()), clock,
+        Duration.ofDays(14), Duration.ofDays(30), Duration.ofSeconds(10));
+
+    assertThat(restarted.rotate(first.value(), "keycard")).isInstanceOfSatisfying(Rotation.Rotated.class,
+        r -> assertThat(r.next().value()).isEqualTo(committed));
+  }
+
+  @Test
+  void rotateWithAScopeTheFamilyLacksIsRefusedAndLeavesTheTokenUsable() {
+    IssuedRefreshToken first = rotation.start("alice", "keycard", Set.of("profile"));
+
+    assertThat(rotation.rotate(first.value(), "keycard", Set.of("profile", "admin")))
+        .isEqualTo(new Rotation.Refused(RefreshRefusal.SCOPE_NOT_GRANTED));
+    assertThat(rotation.rotate(first.value(), "keycard", Set.of("profile"))).isInstanceOf(Rotation.Rotated.class);
+  }
+
+  @Test
+  void reuseIsDetectedWhateverScopeIsAsked() {
+    IssuedRefreshToken first = rotation.start("alice", "keycard", Set.of("profile"));
+    rotation.rotate(first.value(), "keycard");
+
+    assertThat(rotation.rotate(first.value(), "keycard", Set.of("admin"))).isInstanceOf(Rotation.ReuseDetected.class);
+  }
+
+  private static List<Rotation> race(int threads, Callable<Rotation> call) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Rotation>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return call.call();
+        }));
+      }
+      go.countDown();
+      List<Rotation> out = new ArrayList<>();
+      for (Future<Rotation> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

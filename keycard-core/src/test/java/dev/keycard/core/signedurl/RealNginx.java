@@ -1,8 +1,6 @@
 package dev.keycard.core.signedurl;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.keycard.core.testing.SystemTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -37,35 +34,15 @@ public final class RealNginx implements AutoCloseable {
 
   /** The installed nginx binary, if any. */
   public static Optional<Path> find() {
-    for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx", "/usr/local/bin/nginx")) {
-      if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate))) {
-        return Optional.of(Path.of(candidate));
-      }
-    }
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty() && Files.isRegularFile(Path.of(d, "nginx")) && Files.isExecutable(Path.of(d, "nginx"))) {
-        return Optional.of(Path.of(d, "nginx"));
-      }
-    }
-    return Optional.empty();
+    return SystemTools.find("nginx");
   }
 
   /**
-   * The nginx binary; when there is none, the calling test is skipped with a loud message, or fails
-   * when {@code KEYCARD_REQUIRE_TOOLS=true}.
+   * The nginx binary; when there is none, the calling test is skipped (call this per test, not in a
+   * {@code @BeforeAll}), or fails when {@code KEYCARD_REQUIRE_TOOLS=true}.
    */
   public static Path requireNginx() {
-    Optional<Path> nginx = find();
-    if (nginx.isPresent()) {
-      return nginx.get();
-    }
-    String message = "nginx is not installed (apt-get install -y nginx): the nginx secure_link interop tests cannot run";
-    if ("true".equals(System.getenv("KEYCARD_REQUIRE_TOOLS"))) {
-      fail(message + " and KEYCARD_REQUIRE_TOOLS=true");
-    }
-    System.err.println("*** SKIPPED: " + message + " ***");
-    assumeTrue(false, message);
-    throw new AssertionError("unreachable");
+    return Path.of(SystemTools.require("nginx"));
   }
 
   /**

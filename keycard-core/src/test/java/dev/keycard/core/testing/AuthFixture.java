@@ -12,6 +12,7 @@ import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.Scopes;
+import dev.keycard.core.token.TokenValidity;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +26,9 @@ public final class AuthFixture {
   public final Secrets secrets = new Secrets(new SecureRandom());
   public final PasswordHasher passwords = new PasswordHasher(new SecureRandom(), 1024, 1, 1);
   public final KeyRing ring = KeyRing.of(List.of(TestKeys.of(SigningAlgorithm.ES256)));
+  public final TokenValidity validity = new TokenValidity(clock, Duration.ofSeconds(30), denylist);
   public final JwtAccessTokenVerifier verifier = JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER)
-      .audience(TokenForge.AUDIENCE).keys(() -> ring).denylist(denylist).clock(clock).build();
+      .audience(TokenForge.AUDIENCE).keys(() -> ring).validity(validity).build();
   public final AuthorizationServer server;
 
   public AuthFixture(Duration grace) {
@@ -35,7 +37,7 @@ public final class AuthFixture {
     server = AuthorizationServer.builder().users(accounts).clients(accounts.clients()).passwords(passwords)
         .issuer(issuer).verifier(verifier)
         .refreshTokens(new RefreshTokenRotation(refreshStore, secrets, clock, Duration.ofDays(14), Duration.ofDays(30), grace))
-        .denylist(denylist).clock(clock).build();
+        .denylist(denylist).clock(clock).validity(validity).build();
   }
 
   public AuthFixture() {

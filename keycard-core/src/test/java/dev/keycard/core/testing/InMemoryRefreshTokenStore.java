@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   private final Map<String, RefreshTokenFamily> families = new HashMap<>();
   private final Map<String, RefreshTokenRecord> tokens = new HashMap<>();
+  private byte[] successorKey;
 
   @Override
   public synchronized void createFamily(RefreshTokenFamily family, RefreshTokenRecord first) {
@@ -71,5 +72,13 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     dead.forEach(families::remove);
     tokens.values().removeIf(r -> dead.contains(r.familyId()));
     return dead.size();
+  }
+
+  @Override
+  public synchronized byte[] successorKey(byte[] candidate, Instant at) {
+    if (successorKey == null) {
+      successorKey = candidate.clone();
+    }
+    return successorKey.clone();
   }
 }

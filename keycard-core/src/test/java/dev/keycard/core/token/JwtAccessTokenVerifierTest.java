@@ -26,7 +26,7 @@ class JwtAccessTokenVerifierTest {
 
   private JwtAccessTokenVerifier verifier(KeyRing ring) {
     return JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER).audience(TokenForge.AUDIENCE)
-        .keys(() -> ring).denylist(denylist).clock(clock).build();
+        .keys(() -> ring).validity(new TokenValidity(clock, Duration.ofSeconds(30), denylist)).build();
   }
 
   private JwtAccessTokenIssuer issuer(KeyRing ring) {
@@ -134,7 +134,8 @@ class JwtAccessTokenVerifierTest {
 
   @Test
   void refusesToBuildWithoutAudience() {
-    assertThatThrownBy(() -> JwtAccessTokenVerifier.builder().issuer("x").keys(() -> null).denylist(denylist).build())
+    assertThatThrownBy(() -> JwtAccessTokenVerifier.builder().issuer("x").keys(() -> null)
+        .validity(new TokenValidity(clock, Duration.ZERO, denylist)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audience");
   }
 

@@ -26,8 +26,8 @@ class JwtAttackTest {
   private final SigningKey rsa = TestKeys.of(SigningAlgorithm.RS256);
   private final KeyRing ring = KeyRing.of(List.of(rsa));
   private final JwtAccessTokenVerifier verifier = JwtAccessTokenVerifier.builder()
-      .issuer(TokenForge.ISSUER).audience(TokenForge.AUDIENCE).keys(() -> ring).denylist(denylist).clock(clock)
-      .build();
+      .issuer(TokenForge.ISSUER).audience(TokenForge.AUDIENCE).keys(() -> ring)
+      .validity(new TokenValidity(clock, Duration.ofSeconds(30), denylist)).build();
 
   private TokenForge valid() {
     return TokenForge.validFor(rsa, clock.instant());
@@ -190,6 +190,14 @@ class JwtAttackTest {
     assertThat(verify(valid().claim("exp", "tomorrow").signWith(rsa))).isEqualTo(Verification.rejected(Rejection.MALFORMED));
     assertThat(verify(valid().claim("sub", Map.of("admin", true)).signWith(rsa)))
         .isEqualTo(Verification.rejected(Rejection.MALFORMED));
+  }
+
+  @Test
+  void rejectsNumericDatesBeyondTheYear9999() {
+    // They would overflow the millisecond arithmetic of the expiry check instead of being refused.
+    assertThat(verify(valid().claim("exp", Long.MAX_VALUE).signWith(rsa))).isEqualTo(Verification.rejected(Rejection.MALFORMED));
+    assertThat(verify(valid().claim("nbf", Long.MIN_VALUE).signWith(rsa))).isEqualTo(Verification.rejected(Rejection.MALFORMED));
+    assertThat(verify(valid().claim("iat", 1e14).signWith(rsa))).isEqualTo(Verification.rejected(Rejection.MALFORMED));
   }
 
   @Test

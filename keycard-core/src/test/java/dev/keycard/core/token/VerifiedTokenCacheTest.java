@@ -20,9 +20,10 @@ class VerifiedTokenCacheTest {
   private final InMemoryDenylist denylist = new InMemoryDenylist(clock);
   private final SigningKey key = TestKeys.of(SigningAlgorithm.ES256);
   private final AtomicInteger fullVerifications = new AtomicInteger();
+  private final TokenValidity validity = new TokenValidity(clock, Duration.ofSeconds(30), denylist);
   private final JwtAccessTokenVerifier strict = JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER)
-      .audience(TokenForge.AUDIENCE).keys(() -> KeyRing.of(List.of(key))).denylist(denylist).clock(clock).build();
-  private final VerifiedTokenCache cache = new VerifiedTokenCache(denylist, clock, Duration.ofSeconds(30), 1000);
+      .audience(TokenForge.AUDIENCE).keys(() -> KeyRing.of(List.of(key))).validity(validity).build();
+  private final VerifiedTokenCache cache = new VerifiedTokenCache(validity, 1000);
   private final AccessTokenVerifier cached = token -> {
     Verification hit = cache.lookup(token);
     if (hit != null) {

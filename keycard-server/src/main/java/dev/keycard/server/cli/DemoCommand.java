@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
 
   static void printWelcome(PrintWriter out, KeycardServer server, PasswordHasher hasher, SecureRandom random) {
     UserStore users = new JdbcUserStore(server.database().dataSource());
-    String base = "http://" + hostForUrl(server.services().config().host()) + ":" + server.port();
+    String base = ServerOptions.localUrl(server.services().config().host(), server.port());
     if (users.find(DEMO_USER).isPresent()) {
       out.println("The demo user '" + DEMO_USER + "' already exists in this data directory; its password was printed"
           + " when it was created. Use a fresh --data-dir for a new one.");
@@ -104,9 +104,5 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  ffplay \"$PLAYLIST_URL\"      or      ffmpeg -i \"$PLAYLIST_URL\" -t 10 -c copy demo.ts");
     out.println("Logging out stops the playback at the edge within seconds, even before the URLs expire.");
     out.println();
-  }
-
-  private static String hostForUrl(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
   }
 }

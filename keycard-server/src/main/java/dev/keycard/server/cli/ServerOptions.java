@@ -25,7 +25,8 @@ final class ServerOptions {
   String host;
 
   @Option(names = "--issuer", paramLabel = "URL",
-      description = "The iss of every token and the RFC 8414 issuer. Default: http://localhost:PORT")
+      description = "The iss of every token and the RFC 8414 issuer: the URL clients reach keycard at. "
+          + "Default: http://HOST:PORT (127.0.0.1 for a wildcard --host)")
   String issuer;
 
   @Option(names = "--audience", defaultValue = "keycard-api", description = "The aud of access tokens. Default: ${DEFAULT-VALUE}")
@@ -60,9 +61,9 @@ final class ServerOptions {
       description = "No refresh token of a login outlives this. Default: ${DEFAULT-VALUE}")
   String refreshAbsoluteTtl;
 
-  @Option(names = "--refresh-grace", paramLabel = "DURATION", defaultValue = "0s",
-      description = "How long a just-rotated refresh token may be retried without counting as reuse (max 60s). "
-          + "Default: ${DEFAULT-VALUE}")
+  @Option(names = "--refresh-grace", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How long a just-rotated refresh token may be retried, getting the same successor, before "
+          + "a retry counts as reuse (0s to 60s; 0s: any second use revokes the session). Default: ${DEFAULT-VALUE}")
   String refreshGrace;
 
   @Option(names = "--max-token-size", paramLabel = "BYTES", defaultValue = "8192",
@@ -75,7 +76,7 @@ final class ServerOptions {
         common.dataDir,
         host,
         port,
-        issuer == null || issuer.isBlank() ? "http://localhost:" + port : issuer,
+        issuer == null || issuer.isBlank() ? localUrl(host, port) : issuer,
         audience,
         duration("--access-token-ttl", accessTokenTtl),
         format(tokenFormat),
@@ -86,6 +87,16 @@ final class ServerOptions {
         duration("--refresh-absolute-ttl", refreshAbsoluteTtl),
         duration("--refresh-grace", refreshGrace),
         maxTokenSize);
+  }
+
+  /**
+   * {@code http://HOST:PORT} as a client on this machine reaches the server: the default issuer, and
+   * the base of the commands {@code keycard demo} prints, so RFC 8414 discovery from that address
+   * finds an {@code issuer} equal to it (§3.3). A wildcard host is reached on 127.0.0.1.
+   */
+  static String localUrl(String host, int port) {
+    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + h + ":" + port;
   }
 
   private byte[] hs256Secret(Map<String, String> environment) {

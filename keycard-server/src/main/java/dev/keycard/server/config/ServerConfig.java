@@ -2,6 +2,8 @@ package dev.keycard.server.config;
 
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.SigningAlgorithm;
+import dev.keycard.core.refresh.RefreshTokenRotation;
+import dev.keycard.core.token.TokenValidity;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -30,8 +32,8 @@ public record ServerConfig(
     Duration refreshGrace,
     int maxTokenSize) {
 
-  public static final Duration MAX_REFRESH_GRACE = Duration.ofSeconds(60);
-  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
+  public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
   public static final Duration MAX_ACCESS_TOKEN_TTL = Duration.ofHours(24);
 
   /** @throws IllegalArgumentException with a message naming the offending option */

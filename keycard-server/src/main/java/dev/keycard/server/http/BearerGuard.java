@@ -23,6 +23,13 @@ final class BearerGuard {
   /** Where {@link #refuse} leaves its error in the routing context, for handlers that record refusals. */
   static final String REFUSAL = "keycard.bearerRefusal";
 
+  /**
+   * The {@code error} of the JSON body when the request carried no bearer token at all. Not an
+   * RFC 6750 code on purpose ({@code invalid_request} would say the request was malformed): the
+   * challenge header carries none, as §3.1 asks.
+   */
+  static final String MISSING_TOKEN = "missing_token";
+
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
@@ -60,9 +67,10 @@ final class BearerGuard {
     ctx.put(REFUSAL, error);
     Responses.noStore(ctx);
     ctx.response().putHeader("WWW-Authenticate", error.wwwAuthenticate(Routes.REALM));
-    // RFC 6750 §3.1: a request without credentials gets no error code, in the challenge or here.
+    // RFC 6750 §3.1: a request without credentials gets no error code in the challenge. The JSON body
+    // is ours, and every error body of ours has an error code: one that is not an RFC 6750 code.
     JsonObject body = error.code() == null
-        ? new JsonObject().put("error_description", "A bearer access token is required")
+        ? Responses.error(MISSING_TOKEN, "A bearer access token is required")
         : Responses.error(error.code(), error.description());
     if (error.scope() != null) {
       body.put("scope", error.scope());

@@ -31,7 +31,17 @@ final class DiscoveryEndpoints {
         .end(metadata);
   }
 
-  /** @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-2">RFC 8414 §2</a> */
+  /**
+   * What is true of keycard, and nothing else: no member is published empty unless RFC 8414 requires
+   * it. {@code response_types_supported} is required, and keycard has no authorization endpoint, so
+   * it is the empty list (as RFC 7591 §2.1 registers a client using no response type).
+   * {@code scopes_supported} (recommended, not required) is left out: scopes are whatever an operator
+   * grants, per stream. {@code code_challenge_methods_supported} left out says "no PKCE" (§2), which
+   * is true without an authorization endpoint; no JWT client authentication, so no signing
+   * algorithms either.
+   *
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-2">RFC 8414 §2</a>
+   */
   static JsonObject metadata(ServerConfig config) {
     String base = config.issuer();
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("none");
@@ -46,9 +56,6 @@ final class DiscoveryEndpoints {
         .put("token_endpoint_auth_methods_supported", authMethods)
         .put("revocation_endpoint_auth_methods_supported", authMethods)
         .put("introspection_endpoint_auth_methods_supported",
-            new JsonArray().add("client_secret_basic").add("client_secret_post"))
-        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray())
-        .put("scopes_supported", new JsonArray())
-        .put("code_challenge_methods_supported", new JsonArray());
+            new JsonArray().add("client_secret_basic").add("client_secret_post"));
   }
 }

@@ -1,12 +1,19 @@
 package dev.keycard.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +26,7 @@ final class Requests {
   private static final String QUERY_NAMES = "keycard.queryNames";
 
   static final String FORM = "application/x-www-form-urlencoded";
+  private static final JsonFactory JSON = new JsonFactory();
 
   private Requests() {}
 
@@ -34,17 +42,56 @@ final class Requests {
     return false;
   }
 
-  /** The body as a JSON object, or empty after answering 400. */
+  /**
+   * The body as a JSON object, or empty after answering 400: when it is not one JSON object, or when
+   * any object in it names a member twice. Vert.x's decoder keeps the last of two members silently,
+   * so {@code {"username":"nobody","username":"alice",…}} logged in as alice; RFC 8259 §4 leaves
+   * duplicate names to the receiver, and keycard refuses them here, for every JSON endpoint, as the
+   * claims reader does for tokens.
+   */
   static Optional<JsonObject> jsonObject(RoutingContext ctx) {
-    try {
-      Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      if (parsed instanceof JsonObject o) {
-        return Optional.of(o);
+    Buffer body = ctx.body().buffer();
+    if (body != null) {
+      Optional<String> repeated = repeatedMember(body.getBytes());
+      if (repeated.isPresent()) {
+        Responses.invalidRequest(ctx, "The JSON member " + safeName(repeated.get()) + " is repeated");
+        return Optional.empty();
       }
-    } catch (DecodeException e) {
-      // The parser's message may quote the body (a password): never echoed, never logged.
+      try {
+        if (io.vertx.core.json.Json.decodeValue(body) instanceof JsonObject o) {
+          return Optional.of(o);
+        }
+      } catch (DecodeException e) {
+        // The parser's message may quote the body (a password): never echoed, never logged.
+      }
     }
     Responses.invalidRequest(ctx, "The body must be a JSON object");
+    return Optional.empty();
+  }
+
+  /**
+   * The first member name that appears twice in one object, at any depth, in one streaming pass;
+   * empty when there is none or when the text is not JSON at all (the decoder then refuses it).
+   */
+  private static Optional<String> repeatedMember(byte[] json) {
+    Deque<Set<String>> objects = new ArrayDeque<>();
+    try (JsonParser p = JSON.createParser(json)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case START_OBJECT -> objects.push(new HashSet<>());
+          case END_OBJECT -> objects.pop();
+          case FIELD_NAME -> {
+            if (!objects.peek().add(p.currentName())) {
+              return Optional.of(p.currentName());
+            }
+          }
+          default -> { }
+        }
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // Left to the decoder, which refuses it with the generic message.
+    }
     return Optional.empty();
   }
 

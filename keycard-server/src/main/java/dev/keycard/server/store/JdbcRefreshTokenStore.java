@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -27,6 +28,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
   private static final String INSERT_TOKEN = """
       INSERT INTO refresh_tokens (hash, family_id, state, issued_at, expires_at, rotated_at, successor_hash)
       VALUES (?, ?, ?, ?, ?, ?, ?)""";
+
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final Sql sql;
 
@@ -106,6 +109,26 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
   public int purgeExpired(Instant before) {
     // Tokens go with their family (ON DELETE CASCADE).
     return sql.update("DELETE FROM refresh_families WHERE absolute_expires_at < ?", before);
+  }
+
+  @Override
+  public byte[] successorKey(byte[] candidate, Instant at) {
+    Optional<byte[]> stored = storedSuccessorKey();
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    try {
+      sql.update("INSERT INTO refresh_successor_key (id, secret, created_at) VALUES (1, ?, ?)",
+          B64.encodeToString(candidate), at);
+    } catch (IllegalStateException alreadyThere) {
+      // Another process (a CLI command, a second server) stored its key first: that one counts.
+    }
+    return storedSuccessorKey().orElseThrow();
+  }
+
+  private Optional<byte[]> storedSuccessorKey() {
+    return sql.queryOne("SELECT secret FROM refresh_successor_key WHERE id = 1",
+        rs -> Base64.getUrlDecoder().decode(rs.getString("secret")));
   }
 
   private static void insertToken(Connection c, RefreshTokenRecord t) throws SQLException {

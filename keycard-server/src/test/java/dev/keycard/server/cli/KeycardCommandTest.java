@@ -123,7 +123,7 @@ class KeycardCommandTest {
     ServerConfig c = serveConfig(Map.of());
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.host()).isEqualTo("127.0.0.1");
-    assertThat(c.issuer()).isEqualTo("http://localhost:8080");
+    assertThat(c.issuer()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.audience()).isEqualTo("keycard-api");
     assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.tokenFormat()).isEqualTo(TokenFormat.JWT);
@@ -131,7 +131,8 @@ class KeycardCommandTest {
     assertThat(c.clockSkew()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.refreshIdleTtl()).isEqualTo(Duration.ofDays(14));
     assertThat(c.refreshAbsoluteTtl()).isEqualTo(Duration.ofDays(30));
-    assertThat(c.refreshGrace()).isEqualTo(Duration.ZERO);
+    // 10 s: a client whose refresh committed but whose answer was lost (a killed server) keeps its session.
+    assertThat(c.refreshGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxTokenSize()).isEqualTo(8192);
     assertThat(c.dataDir()).isEqualTo(Path.of("./keycard-data"));
   }
@@ -139,14 +140,14 @@ class KeycardCommandTest {
   @Test
   void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
     Path file = dir.resolve("keycard.properties");
-    Files.writeString(file, "port=7000\naccess-token-ttl=5m\naudience=from-file\nrefresh-grace=10s\n");
+    Files.writeString(file, "port=7000\naccess-token-ttl=5m\naudience=from-file\nrefresh-grace=20s\n");
     Map<String, String> env = Map.of("KEYCARD_PORT", "7100", "KEYCARD_ACCESS_TOKEN_TTL", "7m");
     ServerConfig c = serveConfig(env, "--config", file.toString(), "--port", "7200");
     assertThat(c.port()).isEqualTo(7200);
     assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(7));
     assertThat(c.audience()).isEqualTo("from-file");
-    assertThat(c.refreshGrace()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.issuer()).isEqualTo("http://localhost:7200");
+    assertThat(c.refreshGrace()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.issuer()).isEqualTo("http://127.0.0.1:7200");
   }
 
   @Test

@@ -46,6 +46,39 @@ class BadInputTest {
     assertJsonError(http.post("/auth/login", "application/json", body), 400, "invalid_request");
   }
 
+  /** Issue 6: the last member won, so a body naming two users logged in as the second. */
+  @Test
+  void loginWithARepeatedMemberIsInvalidRequestNotALoginAsTheLastOne() {
+    Answer answer = http.post("/auth/login", "application/json",
+        "{\"username\":\"nobody\",\"username\":\"erin\",\"password\":\"erin's password\"}");
+
+    assertJsonError(answer, 400, "invalid_request");
+    assertThat(answer.json().getString("error_description")).isEqualTo("The JSON member username is repeated");
+    assertThat(answer.body()).doesNotContain("access_token", "erin's password");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"username\":\"erin\",\"password\":\"x\",\"password\":\"erin's password\"}",
+      "{\"username\":\"erin\",\"password\":\"erin's password\",\"scope\":{\"a\":1,\"a\":2}}",
+      "{\"username\":\"erin\",\"password\":\"erin's password\",\"x\u00e9\":1,\"x\u00e9\":2}"})
+  void anyRepeatedMemberAtAnyDepthIsInvalidRequest(String body) {
+    Answer answer = http.post("/auth/login", "application/json", body);
+
+    assertJsonError(answer, 400, "invalid_request");
+    assertThat(answer.json().getString("error_description")).startsWith("The JSON member ").endsWith(" is repeated");
+  }
+
+  @Test
+  void streamStartWithARepeatedMemberIsInvalidRequest() {
+    String access = http.login("erin", "erin's password").json().getString("access_token");
+
+    Answer answer = http.post("/api/v1/stream/start", "application/json",
+        "{\"stream_id\":\"nope\",\"stream_id\":\"demo\"}", "Authorization", "Bearer " + access);
+
+    assertJsonError(answer, 400, "invalid_request");
+  }
+
   @Test
   void loginParseErrorsDoNotEchoTheBody() {
     Answer answer = http.post("/auth/login", "application/json", "{\"password\":\"hunter2-secret\"");
@@ -113,11 +146,12 @@ class BadInputTest {
   }
 
   @Test
-  void bearerWithoutCredentialsIs401WithoutErrorCode() {
+  void bearerWithoutCredentialsIs401WithAChallengeWithoutErrorCode() {
     Answer answer = http.get("/api/v1/me");
     assertThat(answer.status()).isEqualTo(401);
     assertThat(answer.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"keycard\"");
-    assertThat(answer.json().containsKey("error")).isFalse();
+    // The body's code is ours, and none of RFC 6750's: those would claim a bad request or token.
+    assertThat(answer.json().getString("error")).isEqualTo("missing_token");
   }
 
   @Test

@@ -70,6 +70,26 @@ class DiscoveryTest {
         .contains("client_secret_basic", "client_secret_post");
   }
 
+  /**
+   * RFC 8414 §2: optional members are left out rather than published empty (an empty
+   * {@code scopes_supported} claims there are no scopes; an empty
+   * {@code code_challenge_methods_supported} is not how "no PKCE" is said). The one required member
+   * whose true value is empty stays: keycard has no authorization endpoint, so it supports no
+   * response type.
+   */
+  @Test
+  void metadataPublishesNoEmptyArrayExceptTheRequiredResponseTypes() {
+    JsonObject m = keycard.http().get("/.well-known/oauth-authorization-server").json();
+    for (String name : m.fieldNames()) {
+      if (m.getValue(name) instanceof io.vertx.core.json.JsonArray array && !name.equals("response_types_supported")) {
+        assertThat(array.isEmpty()).as(name).isFalse();
+      }
+    }
+    assertThat(m.getJsonArray("response_types_supported").getList()).isEmpty();
+    assertThat(m.fieldNames()).doesNotContain("scopes_supported", "code_challenge_methods_supported",
+        "token_endpoint_auth_signing_alg_values_supported", "authorization_endpoint");
+  }
+
   @Test
   void healthNeedsNoToken() {
     Answer answer = keycard.http().get("/health");

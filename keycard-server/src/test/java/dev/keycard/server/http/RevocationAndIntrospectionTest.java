@@ -89,6 +89,16 @@ class RevocationAndIntrospectionTest {
     assertThat(introspect(access).json().getBoolean("active")).isFalse();
   }
 
+  /** RFC 7009 §2.1: when the hint does not match, the search extends to the other token types. */
+  @Test
+  void accessTokenRevokedWithTheRefreshTokenHintIsRefused() {
+    String access = http.login("bob", "bob's password").json().getString("access_token");
+    Answer revoke = http.postForm("/oauth2/revoke", params("token", access, "token_type_hint", "refresh_token"));
+    assertThat(revoke.status()).isEqualTo(200);
+    assertThat(http.me(access).status()).isEqualTo(401);
+    assertThat(introspect(access).json().getBoolean("active")).isFalse();
+  }
+
   @Test
   void revokedRefreshTokenKillsTheSessionAndItsAccessTokens() {
     JsonObject tokens = http.login("bob", "bob's password").json();

@@ -8,6 +8,7 @@ import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.testing.AuthFixture;
 import dev.keycard.core.testing.TokenForge;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
+import dev.keycard.core.token.TokenValidity;
 import dev.keycard.server.Services;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.testing.TestHttp;
@@ -16,6 +17,7 @@ import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +79,8 @@ class RoutesTest {
       }
     };
     JwtAccessTokenVerifier verifier = JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER)
-        .audience(TokenForge.AUDIENCE).keys(() -> fixture.ring).denylist(down).clock(fixture.clock).build();
+        .audience(TokenForge.AUDIENCE).keys(() -> fixture.ring)
+        .validity(new TokenValidity(fixture.clock, Duration.ofSeconds(30), down)).build();
     TestHttp http = serve(new BearerAuthenticator(verifier));
     String access = http.login("quinn", "quinn's password").json().getString("access_token");
 

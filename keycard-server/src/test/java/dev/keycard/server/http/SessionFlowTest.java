@@ -126,6 +126,21 @@ class SessionFlowTest {
     assertThat(logout.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"keycard\"");
   }
 
+  /**
+   * RFC 6750 §3.1 keeps the error code out of the challenge when no credentials were sent; the JSON
+   * body is ours, and every error body has both {@code error} and {@code error_description}.
+   */
+  @Test
+  void requestWithoutCredentialsGetsABareChallengeAndAnErrorBodyWithACode() {
+    for (Answer answer : new Answer[] {http.get("/api/v1/me"), http.post("/auth/logout", null, ""),
+        http.get("/api/v1/me", "Authorization", "Basic YTpi")}) {
+      assertThat(answer.status()).isEqualTo(401);
+      assertThat(answer.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"keycard\"");
+      assertThat(answer.json().getString("error")).isEqualTo("missing_token");
+      assertThat(answer.json().getString("error_description")).isEqualTo("A bearer access token is required");
+    }
+  }
+
   @Test
   void publicClientTokensCannotBeRefreshedByAnotherClient() {
     JsonObject tokens = http.login("alice", "correct horse battery").json();

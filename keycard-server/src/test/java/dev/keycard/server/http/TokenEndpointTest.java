@@ -135,6 +135,22 @@ class TokenEndpointTest {
     assertThat(answer.json().getString("error")).isEqualTo("invalid_grant");
   }
 
+  /** Issue 6: the token used to be rotated before the scope check, so the retry was reuse (no grace here). */
+  @Test
+  void refreshAskingForAScopeTheSessionLacksIsInvalidScopeAndLeavesTheTokenUsable() {
+    keycard.addUser("sam", "sam's password", "profile");
+    String first = http.login("sam", "sam's password").json().getString("refresh_token");
+
+    Answer tooWide = http.postForm("/oauth2/token",
+        params("grant_type", "refresh_token", "refresh_token", first, "scope", "profile admin"));
+    Answer retry = http.refresh(first);
+
+    assertThat(tooWide.status()).isEqualTo(400);
+    assertThat(tooWide.json().getString("error")).isEqualTo("invalid_scope");
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(http.me(retry.json().getString("access_token")).status()).isEqualTo(200);
+  }
+
   @Test
   void missingRefreshTokenIsInvalidRequest() {
     Answer answer = http.postForm("/oauth2/token", params("grant_type", "refresh_token"));

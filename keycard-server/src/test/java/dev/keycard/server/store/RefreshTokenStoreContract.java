@@ -9,6 +9,7 @@ import dev.keycard.core.refresh.RefreshTokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -121,6 +122,43 @@ public abstract class RefreshTokenStoreContract {
     assertThat(store.findFamily("old")).isEmpty();
     assertThat(store.findToken("ho")).isEmpty();
     assertThat(store.findToken("hk")).isPresent();
+  }
+
+  @Test
+  void successorKeyIsTheFirstCandidateStoredAndTheSameForEveryLaterCaller() {
+    byte[] first = new byte[32];
+    Arrays.fill(first, (byte) 7);
+    byte[] second = new byte[32];
+    Arrays.fill(second, (byte) 9);
+
+    assertThat(store.successorKey(first, T0)).isEqualTo(first);
+    assertThat(store.successorKey(second, T0.plusSeconds(1))).isEqualTo(first);
+  }
+
+  /** Processes starting together on one store must agree on the key, or retries would get other successors. */
+  @RepeatedTest(3)
+  void concurrentCallersAllGetTheSameSuccessorKey() throws Exception {
+    int callers = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<byte[]>> keys = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        byte[] candidate = new byte[32];
+        Arrays.fill(candidate, (byte) i);
+        keys.add(pool.submit(() -> {
+          start.await();
+          return store.successorKey(candidate, T0);
+        }));
+      }
+      start.countDown();
+      byte[] agreed = keys.get(0).get();
+      for (Future<byte[]> k : keys) {
+        assertThat(k.get()).isEqualTo(agreed);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Two clients racing with one stolen-and-replayed token: at most one may get a successor. */
