@@ -27,7 +27,6 @@ public final class Routes {
   /** Request bodies larger than this are refused with 413: no endpoint needs more. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  static final long REQUEST_TIMEOUT_MS = 30_000;
   private static final String DECODING = "keycard.decoding";
 
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
@@ -57,7 +56,7 @@ public final class Routes {
     // do blocking work get the timer: GETs are answered on the event loop, and a timer per request
     // measurably slowed the bearer-protected GET path under wrk.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
-        .handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
+        .handler(TimeoutHandler.create(services.config().limits().requestTimeout().toMillis(), 503));
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
