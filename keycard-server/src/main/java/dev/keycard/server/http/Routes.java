@@ -6,11 +6,11 @@ import dev.keycard.server.stream.Streaming;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +28,8 @@ public final class Routes {
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
   private static final String DECODING = "keycard.decoding";
+  /** The paths whose bodies stream (ingest) rather than being buffered by a BodyHandler. */
+  private static final String INGEST = "/ingest/";
 
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
@@ -52,11 +54,12 @@ public final class Routes {
       }
       ctx.next();
     });
-    // A request stuck behind a hung store is answered rather than left open. Only the methods that
-    // do blocking work get the timer: GETs are answered on the event loop, and a timer per request
-    // measurably slowed the bearer-protected GET path under wrk.
+    // A request is answered whoever is slow: 408 and close for a body that stops arriving, 503 for a
+    // store that hangs. Only the methods that carry bodies or do blocking work get the timer: GETs are
+    // answered on the event loop, and a timer per request measurably slowed the bearer-protected GET
+    // path under wrk. Uploads stream (a segment may be 32 MiB): they only have to keep arriving.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
-        .handler(TimeoutHandler.create(services.config().limits().requestTimeout().toMillis(), 503));
+        .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
@@ -117,6 +120,15 @@ public final class Routes {
   }
 
   private static void failure(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return; // answered already (a deadline's 408 or 503, whose close failed the body), or no one to answer
+    }
+    if (response.headWritten()) {
+      // Nothing can be added to an answer already started: closing tells the client it is incomplete.
+      ctx.request().connection().close();
+      return;
+    }
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     if (failure instanceof StoreUnavailableException) {
@@ -129,11 +141,6 @@ public final class Routes {
     if (Boolean.TRUE.equals(ctx.get(DECODING))
         && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
       Responses.invalidRequest(ctx, "The form body is malformed");
-      return;
-    }
-    if (failure == null && status == 503) {
-      Responses.noStore(ctx);
-      Responses.error(ctx, 503, "temporarily_unavailable", "The server could not answer in time; retry later");
       return;
     }
     if (failure == null && status >= 400 && status < 500) {
