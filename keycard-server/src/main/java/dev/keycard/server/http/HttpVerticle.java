@@ -35,6 +35,8 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(port)
         // Room for the largest bearer token we accept plus ordinary headers; larger gets 431.
         .setMaxHeaderSize(maxToken + 8192)
+        // No form field needs to be larger than the largest token; a larger one is refused with 413.
+        .setMaxFormAttributeSize(maxToken)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(Routes.routes(vertx, services, streaming))

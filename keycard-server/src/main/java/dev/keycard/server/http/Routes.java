@@ -4,6 +4,7 @@ import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
 import dev.keycard.server.stream.Streaming;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,19 +140,34 @@ public final class Routes {
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
       return;
     }
-    if (Boolean.TRUE.equals(ctx.get(DECODING))
-        && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
-      Responses.invalidRequest(ctx, "The form body is malformed");
-      return;
+    if (Boolean.TRUE.equals(ctx.get(DECODING))) {
+      // A field over the decoder's limit (HttpServerOptions.maxFormAttributeSize) fails as an
+      // IOException from the decoder's memory store, or as TooLongFormFieldException.
+      if (failure instanceof IOException || failure instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+        Responses.noStore(ctx);
+        Responses.error(ctx, 413, "invalid_request", "A form field is too large");
+        return;
+      }
+      if (failure instanceof DecoderException || failure instanceof IllegalArgumentException) {
+        Responses.invalidRequest(ctx, "The form body is malformed");
+        return;
+      }
     }
-    if (failure == null && status >= 400 && status < 500) {
+    if (status >= 400 && status < 500) {
+      // The client's error, whether or not it comes with an exception: Vert.x-web's router fails a
+      // request whose Host is not a valid authority with 400 and an exception, for one.
+      if (failure != null) {
+        log.debug("client error {} on {} {}: {}", status, ctx.request().method(), ctx.request().path(),
+            failure.getClass().getSimpleName());
+      }
       Responses.noStore(ctx);
       switch (status) {
         case 404 -> Responses.error(ctx, 404, "not_found", "No such resource");
         case 405 -> Responses.error(ctx, 405, "method_not_allowed", "The method is not allowed for this resource");
         case 413 -> Responses.error(ctx, 413, "invalid_request", "The request body is too large");
         case 415 -> Responses.error(ctx, 415, "invalid_request", "Unsupported Content-Type");
-        default -> Responses.error(ctx, status, "invalid_request", "The request is invalid");
+        default -> Responses.error(ctx, status, "invalid_request",
+            ctx.request().authority() == null ? "The Host header is missing or invalid" : "The request is invalid");
       }
       return;
     }
