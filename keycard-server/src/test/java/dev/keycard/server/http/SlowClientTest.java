@@ -81,6 +81,49 @@ class SlowClientTest {
     assertThat(answer.header("Connection")).isEqualToIgnoringCase("close");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"api", "edge"})
+  void slowlorisHeadersGet408AndTheirConnectionIsClosed(String listener) {
+    try (RawConnection slow = new RawConnection(port(listener))) {
+      long started = System.nanoTime();
+      slow.send("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+      Answer answer = null;
+      // One header byte every 200 ms, as a slowloris does: never idle, never done.
+      while (answer == null && System.nanoTime() - started < HEADER_TIMEOUT.plus(SLACK).toNanos()) {
+        slow.send("a");
+        answer = slow.readAnswer(Duration.ofMillis(200));
+      }
+      assertTimedOut(answer);
+      assertThat(slow.awaitClose(SLACK)).as("closed by the server").isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"api", "edge"})
+  void connectionThatSendsNothingIsClosedWithoutAnAnswer(String listener) {
+    try (RawConnection silent = new RawConnection(port(listener))) {
+      assertThat(silent.awaitClose(HEADER_TIMEOUT.plus(SLACK))).as("closed by the server").isTrue();
+      assertThat(silent.received()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"api", "edge"})
+  void keepAliveConnectionOutlivesTheHeaderTimeoutBetweenRequestsAndClosesWhenIdle(String listener)
+      throws InterruptedException {
+    try (RawConnection client = new RawConnection(port(listener))) {
+      client.send(quickRequest(listener));
+      assertThat(client.readAnswer(SLACK)).isNotNull();
+      // Longer than the header timeout: the wait between two requests is idle time, not a slow head.
+      Thread.sleep(HEADER_TIMEOUT.multipliedBy(3).dividedBy(2).toMillis());
+      client.send(quickRequest(listener));
+      assertThat(client.readAnswer(SLACK)).as("the second answer on the kept-alive connection").isNotNull();
+      long idleSince = System.nanoTime();
+      assertThat(client.awaitClose(IDLE_TIMEOUT.plus(SLACK))).as("closed when idle").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - idleSince)).isGreaterThan(IDLE_TIMEOUT.minusMillis(500));
+    }
+  }
+
   @Test
   void stalledFormBodyGets408AndItsConnectionIsClosed() {
     try (RawConnection stalled = new RawConnection(port("api"))) {
