@@ -21,7 +21,10 @@ for tool in wrk nginx curl; do
 done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
+# KEYCARD_JAR=path/to/keycard.jar runs that server build instead of this tree's (before/after comparisons).
 ./mvnw -q -B -DskipTests -pl keycard-core,keycard-server -am package >&2
+jar=${KEYCARD_JAR:-keycard-server/target/keycard.jar}
+keycard() { "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" "$@"; }
 work=$(mktemp -d)
 api_port=$(( 20000 + RANDOM % 10000 ))
 edge_port=$(( api_port + 1 ))
@@ -47,10 +50,10 @@ bytes=$(stat -c %s "$segment")
 # --- keycard ---------------------------------------------------------------------------------
 data="$work/data"
 password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-printf '%s' "$password" | ./keycard users add bench --password-stdin --scope "stream:watch" --data-dir "$data" >/dev/null
-./keycard streams add bench --data-dir "$data" >/dev/null
-secret=$(./keycard clients add encoder --scope "stream:publish:bench" --data-dir "$data" | sed -n 's/^client_secret: //p')
-KEYCARD_LOG_LEVEL=warn ./keycard serve --data-dir "$data" --port "$api_port" --edge-port "$edge_port" \
+printf '%s' "$password" | keycard users add bench --password-stdin --scope "stream:watch" --data-dir "$data" >/dev/null
+keycard streams add bench --data-dir "$data" >/dev/null
+secret=$(keycard clients add encoder --scope "stream:publish:bench" --data-dir "$data" | sed -n 's/^client_secret: //p')
+KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve --data-dir "$data" --port "$api_port" --edge-port "$edge_port" \
   --edge-base-url "http://127.0.0.1:$edge_port" --no-demo-stream >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break; sleep 0.2; done

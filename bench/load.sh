@@ -12,14 +12,19 @@ threads=2
 conns=32
 command -v wrk >/dev/null || { echo "bench/load.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
 
-./mvnw -q -B -DskipTests -pl keycard-core,keycard-server,keycard-bench -am package >&2
+# KEYCARD_JAR=path/to/keycard.jar runs that server build instead of this tree's (before/after comparisons).
+if [ -z "${KEYCARD_JAR:-}" ] || [ ! -f keycard-bench/target/benchmarks.jar ]; then
+  ./mvnw -q -B -DskipTests -pl keycard-core,keycard-server,keycard-bench -am package >&2
+fi
+jar=${KEYCARD_JAR:-keycard-server/target/keycard.jar}
+keycard() { "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" "$@"; }
 data=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
 
 password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-printf '%s' "$password" | ./keycard users add bench --password-stdin --scope "profile" --data-dir "$data" >/dev/null
-KEYCARD_LOG_LEVEL=warn ./keycard serve --data-dir "$data" --port "$port" >"$data/server.log" 2>&1 &
+printf '%s' "$password" | keycard users add bench --password-stdin --scope "profile" --data-dir "$data" >/dev/null
+KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve --data-dir "$data" --port "$port" >"$data/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
 base="http://127.0.0.1:$port"

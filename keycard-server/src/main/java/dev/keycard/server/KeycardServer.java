@@ -41,6 +41,7 @@ import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.HttpVerticle;
+import dev.keycard.server.http.ListenerGuard;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.JdbcClientStore;
 import dev.keycard.server.store.JdbcOpaqueTokenStore;
@@ -171,14 +172,17 @@ public final class KeycardServer implements AutoCloseable {
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
           streamingConfig.bindPlaybackToClient(), clock);
       Edge edge = new Edge(origin, playback, streamingConfig.edgeCacheBytes());
-      int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge);
+      // Two listeners, the API and the edge, each with its own connection count.
+      int cap = ListenerGuard.connectionCap(config.limits().maxConnections(), 2);
+      int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge,
+          new ListenerGuard("edge", config.limits(), cap));
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
           streamingConfig.edgeBaseUrl(edgePort), clock), random);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(new JdbcStreamKeyStore(database.dataSource()), random, clock),
           new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
-      int port = listen(vertx, services, streaming);
+      int port = listen(vertx, services, streaming, new ListenerGuard("API", config.limits(), cap));
       Vertx v = vertx;
       Runnable maintenance = () -> {
         Instant now = clock.instant();
@@ -222,11 +226,11 @@ public final class KeycardServer implements AutoCloseable {
    * Deploys the edge listeners; for port 0 (tests) a single one, since instances given port 0 would
    * each get their own port.
    */
-  private static int listenEdge(Vertx vertx, String host, int port, Edge edge) {
+  private static int listenEdge(Vertx vertx, String host, int port, Edge edge, ListenerGuard guard) {
     AtomicInteger bound = new AtomicInteger();
     int instances = port == 0 ? 1 : HTTP_INSTANCES;
     try {
-      vertx.deployVerticle(() -> new EdgeVerticle(edge, host, port, bound), new DeploymentOptions().setInstances(instances))
+      vertx.deployVerticle(() -> new EdgeVerticle(edge, host, port, bound, guard), new DeploymentOptions().setInstances(instances))
           .await();
     } catch (Exception e) { // await() rethrows a BindException as is, though it is checked
       throw new IllegalStateException("cannot listen on " + host + ":" + port + " (--edge-port): " + e.getMessage(), e);
@@ -234,13 +238,13 @@ public final class KeycardServer implements AutoCloseable {
     return bound.get();
   }
 
-  private static int listen(Vertx vertx, Services services, Streaming streaming) {
+  private static int listen(Vertx vertx, Services services, Streaming streaming, ListenerGuard guard) {
     ServerConfig config = services.config();
     int attempts = config.port() == 0 ? 5 : 1;
     for (int attempt = 1; ; attempt++) {
       int port = config.port() == 0 ? freePort(config.host()) : config.port();
       try {
-        vertx.deployVerticle(() -> new HttpVerticle(services, streaming, port), new DeploymentOptions().setInstances(HTTP_INSTANCES))
+        vertx.deployVerticle(() -> new HttpVerticle(services, streaming, port, guard), new DeploymentOptions().setInstances(HTTP_INSTANCES))
             .await();
         return port;
       } catch (Exception e) { // await() rethrows a BindException as is, though it is checked

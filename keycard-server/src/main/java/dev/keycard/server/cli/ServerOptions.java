@@ -2,6 +2,7 @@ package dev.keycard.server.cli;
 
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.server.config.Durations;
+import dev.keycard.server.config.ListenerLimits;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.TokenFormat;
 import java.io.IOException;
@@ -70,6 +71,25 @@ final class ServerOptions {
       description = "Longer bearer tokens are refused unparsed. Default: ${DEFAULT-VALUE}")
   int maxTokenSize;
 
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      description = "Each listener: a request's headers must arrive within this, else 408 and close. "
+          + "Default: ${DEFAULT-VALUE}")
+  String headerTimeout;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "A request body that stops arriving this long gets 408 and close; an answer not ready this "
+          + "long after the body gets 503. Default: ${DEFAULT-VALUE}")
+  String requestTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "Each listener closes connections idle this long (at least twice --request-timeout). "
+          + "Default: ${DEFAULT-VALUE}")
+  String idleTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "8192",
+      description = "Open connections per listener (API, edge); more get 503 and are closed. Default: ${DEFAULT-VALUE}")
+  int maxConnections;
+
   /** @throws IllegalArgumentException naming the option that is wrong */
   ServerConfig toConfig(Map<String, String> environment) {
     return new ServerConfig(
@@ -86,7 +106,9 @@ final class ServerOptions {
         duration("--refresh-idle-ttl", refreshIdleTtl),
         duration("--refresh-absolute-ttl", refreshAbsoluteTtl),
         duration("--refresh-grace", refreshGrace),
-        maxTokenSize);
+        maxTokenSize,
+        new ListenerLimits(duration("--header-timeout", headerTimeout), duration("--request-timeout", requestTimeout),
+            duration("--idle-timeout", idleTimeout), maxConnections));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Objects;
  * message naming the option, never later at a request.
  *
  * @param hs256Secret the operator's HS256 secret, or {@code null} unless the algorithm is HS256
+ * @param limits      timeouts and connection cap of each listener (the API and the edge)
  */
 public record ServerConfig(
     Path dataDir,
@@ -30,7 +31,8 @@ public record ServerConfig(
     Duration refreshIdleTtl,
     Duration refreshAbsoluteTtl,
     Duration refreshGrace,
-    int maxTokenSize) {
+    int maxTokenSize,
+    ListenerLimits limits) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
@@ -56,6 +58,7 @@ public record ServerConfig(
     require(refreshGrace != null && !refreshGrace.isNegative() && refreshGrace.compareTo(MAX_REFRESH_GRACE) <= 0,
         "--refresh-grace must be between 0s and 60s");
     require(maxTokenSize >= 512 && maxTokenSize <= 65_536, "--max-token-size must be between 512 and 65536");
+    Objects.requireNonNull(limits, "limits");
     if (algorithm == SigningAlgorithm.HS256) {
       require(hs256Secret != null,
           "--algorithm HS256 needs a secret: --hs256-secret-file FILE or the environment variable KEYCARD_HS256_SECRET");
@@ -67,6 +70,14 @@ public record ServerConfig(
       require(hs256Secret == null, "an HS256 secret was given but --algorithm is " + algorithm
           + "; remove --hs256-secret-file / KEYCARD_HS256_SECRET or use --algorithm HS256");
     }
+  }
+
+  /** A configuration with the default {@link ListenerLimits}. */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, ListenerLimits.defaults());
   }
 
   @Override
@@ -82,7 +93,13 @@ public record ServerConfig(
   /** A copy listening elsewhere; tests use port 0. */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
-        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize);
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits);
+  }
+
+  /** A copy with other listener limits; tests use short timeouts. */
+  public ServerConfig withLimits(ListenerLimits newLimits) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits);
   }
 
   @Override
@@ -93,7 +110,8 @@ public record ServerConfig(
         + ", tokenFormat=" + tokenFormat + ", algorithm=" + algorithm
         + ", clockSkew=" + Durations.format(clockSkew) + ", refreshIdleTtl=" + Durations.format(refreshIdleTtl)
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
-        + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize + "]";
+        + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
+        + ", limits=" + limits + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */

@@ -1,5 +1,6 @@
 package dev.keycard.server.edge;
 
+import dev.keycard.server.http.ListenerGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -14,12 +15,15 @@ public final class EdgeVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final AtomicInteger boundPort;
+  private final ListenerGuard guard;
 
-  public EdgeVerticle(Edge edge, String host, int port, AtomicInteger boundPort) {
+  /** @param guard the listener's guard, shared by its instances (one connection count) */
+  public EdgeVerticle(Edge edge, String host, int port, AtomicInteger boundPort, ListenerGuard guard) {
     this.edge = edge;
     this.host = host;
     this.port = port;
     this.boundPort = boundPort;
+    this.guard = guard;
   }
 
   @Override
@@ -28,7 +32,7 @@ public final class EdgeVerticle extends VerticleBase {
         .setCompressionSupported(false)
         // Signed URLs are short; anything longer than this is not one of ours.
         .setMaxInitialLineLength(8192);
-    return vertx.createHttpServer(options)
+    return guard.guard(vertx.createHttpServer(guard.configure(options)))
         .requestHandler(edge)
         .listen()
         .onSuccess(server -> boundPort.set(server.actualPort()));

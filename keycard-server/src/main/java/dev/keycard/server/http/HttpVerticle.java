@@ -14,17 +14,18 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final int port;
   private final Streaming streaming;
+  private final ListenerGuard guard;
 
-  /** @param port the port to listen on; every instance gets the same one, so they share it */
-  public HttpVerticle(Services services, int port) {
-    this(services, null, port);
-  }
-
-  /** @param streaming the live-delivery routes' services, or {@code null} for none */
-  public HttpVerticle(Services services, Streaming streaming, int port) {
+  /**
+   * @param streaming the live-delivery routes' services, or {@code null} for none
+   * @param port      the port to listen on; every instance gets the same one, so they share it
+   * @param guard     the listener's guard, shared by its instances (one connection count)
+   */
+  public HttpVerticle(Services services, Streaming streaming, int port, ListenerGuard guard) {
     this.services = services;
     this.streaming = streaming;
     this.port = port;
+    this.guard = guard;
   }
 
   @Override
@@ -35,8 +36,10 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(port)
         // Room for the largest bearer token we accept plus ordinary headers; larger gets 431.
         .setMaxHeaderSize(maxToken + 8192)
+        // No form field needs to be larger than the largest token; a larger one is refused with 413.
+        .setMaxFormAttributeSize(maxToken)
         .setCompressionSupported(false);
-    return vertx.createHttpServer(options)
+    return guard.guard(vertx.createHttpServer(guard.configure(options)))
         .requestHandler(Routes.routes(vertx, services, streaming))
         .listen();
   }

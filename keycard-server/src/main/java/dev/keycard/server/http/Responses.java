@@ -16,6 +16,9 @@ final class Responses {
    * by the browser or anything in between.
    */
   static void noStore(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      return; // too late for headers; whatever answers next must not throw here (it did, at every ingest)
+    }
     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache");
   }
 

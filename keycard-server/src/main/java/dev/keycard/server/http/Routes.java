@@ -6,13 +6,15 @@ import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,9 @@ public final class Routes {
   /** Request bodies larger than this are refused with 413: no endpoint needs more. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  static final long REQUEST_TIMEOUT_MS = 30_000;
   private static final String DECODING = "keycard.decoding";
+  /** The paths whose bodies stream (ingest) rather than being buffered by a BodyHandler. */
+  private static final String INGEST = "/ingest/";
 
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
@@ -55,11 +58,12 @@ public final class Routes {
       }
       ctx.next();
     });
-    // A request stuck behind a hung store is answered rather than left open. Only the methods that
-    // do blocking work get the timer: GETs are answered on the event loop, and a timer per request
-    // measurably slowed the bearer-protected GET path under wrk.
+    // A request is answered whoever is slow: 408 and close for a body that stops arriving, 503 for a
+    // store that hangs. Only the methods that carry bodies or do blocking work get the timer: GETs are
+    // answered on the event loop, and a timer per request measurably slowed the bearer-protected GET
+    // path under wrk. Uploads stream (a segment may be 32 MiB): they only have to keep arriving.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
-        .handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
+        .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
     var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
     var session = new SessionEndpoints(vertx, services.authorizationServer());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
@@ -129,6 +133,15 @@ public final class Routes {
   }
 
   private static void failure(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return; // answered already (a deadline's 408 or 503, whose close failed the body), or no one to answer
+    }
+    if (response.headWritten()) {
+      // Nothing can be added to an answer already started: closing tells the client it is incomplete.
+      ctx.request().connection().close();
+      return;
+    }
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     if (failure instanceof StoreUnavailableException) {
@@ -138,24 +151,34 @@ public final class Routes {
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
       return;
     }
-    if (Boolean.TRUE.equals(ctx.get(DECODING))
-        && (failure instanceof DecoderException || failure instanceof IllegalArgumentException)) {
-      Responses.invalidRequest(ctx, "The form body is malformed");
-      return;
+    if (Boolean.TRUE.equals(ctx.get(DECODING))) {
+      // A field over the decoder's limit (HttpServerOptions.maxFormAttributeSize) fails as an
+      // IOException from the decoder's memory store, or as TooLongFormFieldException.
+      if (failure instanceof IOException || failure instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+        Responses.noStore(ctx);
+        Responses.error(ctx, 413, "invalid_request", "A form field is too large");
+        return;
+      }
+      if (failure instanceof DecoderException || failure instanceof IllegalArgumentException) {
+        Responses.invalidRequest(ctx, "The form body is malformed");
+        return;
+      }
     }
-    if (failure == null && status == 503) {
-      Responses.noStore(ctx);
-      Responses.error(ctx, 503, "temporarily_unavailable", "The server could not answer in time; retry later");
-      return;
-    }
-    if (failure == null && status >= 400 && status < 500) {
+    if (status >= 400 && status < 500) {
+      // The client's error, whether or not it comes with an exception: Vert.x-web's router fails a
+      // request whose Host is not a valid authority with 400 and an exception, for one.
+      if (failure != null) {
+        log.debug("client error {} on {} {}: {}", status, ctx.request().method(), ctx.request().path(),
+            failure.getClass().getSimpleName());
+      }
       Responses.noStore(ctx);
       switch (status) {
         case 404 -> Responses.error(ctx, 404, "not_found", "No such resource");
         case 405 -> Responses.error(ctx, 405, "method_not_allowed", "The method is not allowed for this resource");
         case 413 -> Responses.error(ctx, 413, "invalid_request", "The request body is too large");
         case 415 -> Responses.error(ctx, 415, "invalid_request", "Unsupported Content-Type");
-        default -> Responses.error(ctx, status, "invalid_request", "The request is invalid");
+        default -> Responses.error(ctx, status, "invalid_request",
+            ctx.request().authority() == null ? "The Host header is missing or invalid" : "The request is invalid");
       }
       return;
     }

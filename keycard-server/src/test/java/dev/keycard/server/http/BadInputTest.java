@@ -2,11 +2,13 @@ package dev.keycard.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.server.testing.RawConnection;
 import dev.keycard.server.testing.TestHttp;
 import dev.keycard.server.testing.TestHttp.Answer;
 import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,24 @@ class BadInputTest {
     Answer form = http.post("/oauth2/token", "application/x-www-form-urlencoded",
         "grant_type=refresh_token&refresh_token=" + "a".repeat(Routes.MAX_BODY_BYTES));
     assertJsonError(form, 413, "invalid_request");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/oauth2/token", "/oauth2/revoke", "/oauth2/introspect"})
+  void formFieldOverTheFieldLimitIsPayloadTooLargeNotAServerError(String endpoint) {
+    Answer answer = http.post(endpoint, "application/x-www-form-urlencoded", "token=" + "a".repeat(9 * 1024));
+    assertJsonError(answer, 413, "invalid_request");
+  }
+
+  @Test
+  void hostThatIsNotAValidAuthorityIsBadRequestNotAServerError() {
+    try (RawConnection client = new RawConnection(keycard.server().port())) {
+      client.send("GET /health HTTP/1.1\r\nHost: a b\r\n\r\n");
+      RawConnection.Answer answer = client.readAnswer(Duration.ofSeconds(10));
+      assertThat(answer).isNotNull();
+      assertThat(answer.status()).isEqualTo(400);
+      assertThat(answer.json().getString("error")).isEqualTo("invalid_request");
+    }
   }
 
   @ParameterizedTest
