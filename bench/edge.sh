@@ -2,7 +2,8 @@
 # Loopback benchmark of keycard's edge beside nginx, with wrk (apt-get install -y wrk nginx):
 #   1. keycard's edge serving a cached 100 KB MPEG-TS segment behind its signed-URL check (scheme 1,
 #      HMAC-SHA256, plus the revoked-session lookup), the URL obtained the way a player gets it:
-#      login -> POST /api/v1/stream/start -> playlist at the edge -> a segment URL from it;
+#      login -> POST /api/v1/stream/start -> the ticket opens a playback session at the edge -> the
+#      media playlist at its session URL -> a segment URL from it;
 #   2. nginx serving the same file behind secure_link_md5, configured with the directives that
 #      keycard-core's NginxSecureLink.nginxDirectives() renders, with a URL its signer made.
 # Both in the same run, on 127.0.0.1, sharing this machine's cores with wrk (keycard: 2 event loops;
@@ -72,7 +73,9 @@ segment_url() {
   local playlist
   playlist=$(curl -fs -X POST "$api/api/v1/stream/start" -H "Authorization: Bearer $viewer_token" \
     -H 'Content-Type: application/json' -d '{"stream_id":"bench"}' | json playlist_url)
-  echo "http://127.0.0.1:$edge_port$(curl -fs "$playlist" | grep -v '^#' | head -n 1)"
+  local media
+  media=$(curl -fs "$playlist" | grep -v '^#' | head -n 1)
+  echo "http://127.0.0.1:$edge_port$(curl -fs "http://127.0.0.1:$edge_port$media" | grep -v '^#' | head -n 1)"
 }
 
 # --- nginx -----------------------------------------------------------------------------------

@@ -43,21 +43,18 @@ public final class NginxDirectoryToken {
   static final String DIRECTORY_NAME = "[A-Za-z0-9_-]{1,64}";
   /** A file name in a stream directory: one dot, nothing that could climb or hide. */
   static final String FILE_NAME = "[A-Za-z0-9_-]{1,128}\\.[A-Za-z0-9]{1,8}";
-  private static final String HASH = "[A-Za-z0-9_-]{" + NginxSecureLink.HASH_LENGTH + "}";
+  private static final String HASH = "[A-Za-z0-9_-]{" + NginxMd5.HASH_LENGTH + "}";
   private static final String EXPIRES = "[1-9][0-9]{0," + (UrlAlphabet.MAX_EPOCH_DIGITS - 1) + "}";
   /** The whole raw path of a request, as the nginx configuration and the verifier both require it. */
   private static final Pattern RAW_PATH = Pattern.compile(
       "/s/(" + HASH + ")/(" + EXPIRES + ")(" + LIVE + DIRECTORY_NAME + "/)(" + FILE_NAME + ")");
   private static final Pattern SIGNABLE = Pattern.compile("(" + LIVE + DIRECTORY_NAME + "/)(" + FILE_NAME + ")?");
   private static final Pattern ORIGIN_URL = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final byte[] secret;
-  private final boolean bindClientIp;
+  private final NginxMd5 md5;
 
-  private NginxDirectoryToken(String secret, boolean bindClientIp) {
-    this.secret = (" " + secret).getBytes(StandardCharsets.US_ASCII);
-    this.bindClientIp = bindClientIp;
+  private NginxDirectoryToken(NginxMd5 md5) {
+    this.md5 = md5;
   }
 
   /**
@@ -67,19 +64,11 @@ public final class NginxDirectoryToken {
    *                     during playback, e.g. on a mobile network, is then cut off)
    */
   public static NginxDirectoryToken of(String secret, boolean bindClientIp) {
-    Objects.requireNonNull(secret, "secret");
-    if (secret.length() < 32) {
-      throw new IllegalArgumentException("an nginx secure_link secret needs at least 32 characters");
-    }
-    if (!NginxQuotedString.isSafe(secret)) {
-      throw new IllegalArgumentException("the nginx secret may only hold " + NginxQuotedString.RULE);
-    }
-    newMd5(); // fail now, not on the first request, if the JDK lacks MD5
-    return new NginxDirectoryToken(secret, bindClientIp);
+    return new NginxDirectoryToken(NginxMd5.of(secret, bindClientIp));
   }
 
   public boolean bindsClientIp() {
-    return bindClientIp;
+    return md5.bindsClientIp();
   }
 
   /**
@@ -96,8 +85,8 @@ public final class NginxDirectoryToken {
 
   public SignedUrlVerifier verifier(InstantSource clock) {
     Objects.requireNonNull(clock, "clock");
-    ThreadLocal<MessageDigest> md5 = ThreadLocal.withInitial(NginxDirectoryToken::newMd5);
-    return (rawPath, rawQuery, clientIp) -> verify(md5.get(), clock, rawPath, clientIp);
+    ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(NginxMd5::newMd5);
+    return (rawPath, rawQuery, clientIp) -> verify(digests.get(), clock, rawPath, clientIp);
   }
 
   /**
@@ -124,8 +113,7 @@ public final class NginxDirectoryToken {
     if (originSecret == null || !NginxQuotedString.isSafe(originSecret)) {
       throw new IllegalArgumentException("the origin secret may only hold " + NginxQuotedString.RULE);
     }
-    String expression = "$secure_link_expires$kc_dir" + (bindClientIp ? "$remote_addr" : "")
-        + new String(secret, StandardCharsets.US_ASCII);
+    String expression = md5.expression("$kc_dir");
     return "# keycard directory tokens: /s/{md5}/{expires}/live/{stream}/{file} (docs/signed-urls.md)\n"
         + "location ~ \"^/s/(?<kc_md5>" + HASH + ")/(?<kc_expires>" + EXPIRES + ")(?<kc_dir>" + LIVE
         + "(?<kc_stream>" + DIRECTORY_NAME + ")/)(?<kc_file>" + FILE_NAME + ")$\" {\n"
@@ -152,7 +140,7 @@ public final class NginxDirectoryToken {
 
   @Override
   public String toString() {
-    return "NginxDirectoryToken[bindClientIp=" + bindClientIp + ", secret=(hidden)]";
+    return "NginxDirectoryToken[bindClientIp=" + md5.bindsClientIp() + ", secret=(hidden)]";
   }
 
   private String sign(UrlGrant grant) {
@@ -165,16 +153,12 @@ public final class NginxDirectoryToken {
       throw new IllegalArgumentException("nginx directory tokens carry no session id");
     }
     long exp = grant.checkedExpiry();
-    String ip = grant.checkedClientIp();
-    if (bindClientIp != (ip != null)) {
-      throw new IllegalArgumentException(bindClientIp ? "this token binds the client address: the grant needs one" : "this token does not bind the client address");
-    }
     String expires = Long.toString(exp);
-    String hash = B64.encodeToString(hash(newMd5(), expires, m.group(1), ip));
+    String hash = md5.sign(expires, m.group(1), md5.grantAddress(grant));
     return MARKER + hash + "/" + expires + path;
   }
 
-  private UrlCheck verify(MessageDigest md5, InstantSource clock, String rawPath, String clientIp) {
+  private UrlCheck verify(MessageDigest digest, InstantSource clock, String rawPath, String clientIp) {
     UrlRejection pathProblem = SafePath.check(rawPath);
     if (pathProblem != null) {
       return pathProblem.asCheck();
@@ -186,16 +170,12 @@ public final class NginxDirectoryToken {
     if (!m.matches()) {
       return UrlRejection.MALFORMED.asCheck();
     }
-    String ip = null;
-    if (bindClientIp) {
-      if (clientIp == null || !UrlAlphabet.isIpText(clientIp)) {
-        return UrlRejection.WRONG_CLIENT.asCheck();
-      }
-      ip = clientIp.toLowerCase(Locale.ROOT);
+    String ip = md5.requestAddress(clientIp);
+    if (ip == null) {
+      return UrlRejection.WRONG_CLIENT.asCheck();
     }
     String directory = m.group(3);
-    byte[] expected = B64.encode(hash(md5, m.group(2), directory, ip));
-    if (!MessageDigest.isEqual(expected, m.group(1).getBytes(StandardCharsets.US_ASCII))) {
+    if (!md5.matches(digest, m.group(1), m.group(2), directory, ip)) {
       return UrlRejection.BAD_SIGNATURE.asCheck();
     }
     long exp = UrlAlphabet.parseEpochSeconds(m.group(2));
@@ -205,23 +185,4 @@ public final class NginxDirectoryToken {
     return new UrlCheck.Valid(rawPath.substring(m.start(3)), directory, Instant.ofEpochSecond(exp), null, null);
   }
 
-  /** MD5 of {@code expires directory [ip] " " secret}, the expression {@link #nginxLocations} writes. */
-  private byte[] hash(MessageDigest md5, String expires, String directory, String ip) {
-    md5.reset();
-    md5.update(expires.getBytes(StandardCharsets.US_ASCII));
-    md5.update(directory.getBytes(StandardCharsets.US_ASCII));
-    if (ip != null) {
-      md5.update(ip.getBytes(StandardCharsets.US_ASCII));
-    }
-    md5.update(secret);
-    return md5.digest();
-  }
-
-  private static MessageDigest newMd5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is unavailable", e);
-    }
-  }
 }

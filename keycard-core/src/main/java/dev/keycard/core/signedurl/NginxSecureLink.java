@@ -36,16 +36,13 @@ public final class NginxSecureLink {
   static final String HASH_PARAM = "md5";
   static final String EXPIRES_PARAM = "expires";
   /** 16 MD5 bytes in base64url without padding. */
-  static final int HASH_LENGTH = 22;
+  static final int HASH_LENGTH = NginxMd5.HASH_LENGTH;
   private static final String[] NAMES = {HASH_PARAM, EXPIRES_PARAM};
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final byte[] secret;
-  private final boolean bindClientIp;
+  private final NginxMd5 md5;
 
-  private NginxSecureLink(String secret, boolean bindClientIp) {
-    this.secret = (" " + secret).getBytes(StandardCharsets.US_ASCII);
-    this.bindClientIp = bindClientIp;
+  private NginxSecureLink(NginxMd5 md5) {
+    this.md5 = md5;
   }
 
   /**
@@ -54,19 +51,11 @@ public final class NginxSecureLink {
    * @param bindClientIp whether the hash covers {@code $remote_addr}
    */
   public static NginxSecureLink of(String secret, boolean bindClientIp) {
-    Objects.requireNonNull(secret, "secret");
-    if (secret.length() < 32) {
-      throw new IllegalArgumentException("an nginx secure_link secret needs at least 32 characters");
-    }
-    if (!NginxQuotedString.isSafe(secret)) {
-      throw new IllegalArgumentException("the secret may only hold " + NginxQuotedString.RULE);
-    }
-    newMd5(); // fail now, not on the first request, if the JDK lacks MD5
-    return new NginxSecureLink(secret, bindClientIp);
+    return new NginxSecureLink(NginxMd5.of(secret, bindClientIp));
   }
 
   public boolean bindsClientIp() {
-    return bindClientIp;
+    return md5.bindsClientIp();
   }
 
   public UrlSigner signer() {
@@ -75,8 +64,8 @@ public final class NginxSecureLink {
 
   public SignedUrlVerifier verifier(InstantSource clock) {
     Objects.requireNonNull(clock, "clock");
-    ThreadLocal<MessageDigest> md5 = ThreadLocal.withInitial(NginxSecureLink::newMd5);
-    return (rawPath, rawQuery, clientIp) -> verify(md5.get(), clock, rawPath, rawQuery, clientIp);
+    ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(NginxMd5::newMd5);
+    return (rawPath, rawQuery, clientIp) -> verify(digests.get(), clock, rawPath, rawQuery, clientIp);
   }
 
   /**
@@ -84,8 +73,7 @@ public final class NginxSecureLink {
    * secret, so write them to a file only root and nginx can read.
    */
   public String nginxDirectives() {
-    String expression = "$secure_link_expires$uri" + (bindClientIp ? "$remote_addr" : "")
-        + new String(secret, StandardCharsets.US_ASCII);
+    String expression = md5.expression("$uri");
     return "secure_link $arg_" + HASH_PARAM + ",$arg_" + EXPIRES_PARAM + ";\n"
         + "secure_link_md5 \"" + expression + "\";\n"
         + "if ($secure_link = \"\") { return 403; }\n"
@@ -94,7 +82,7 @@ public final class NginxSecureLink {
 
   @Override
   public String toString() {
-    return "NginxSecureLink[bindClientIp=" + bindClientIp + ", secret=(hidden)]";
+    return "NginxSecureLink[bindClientIp=" + md5.bindsClientIp() + ", secret=(hidden)]";
   }
 
   private String sign(UrlGrant grant) {
@@ -106,16 +94,12 @@ public final class NginxSecureLink {
     if (grant.sessionId() != null) {
       throw new IllegalArgumentException("nginx secure_link URLs carry no session id");
     }
-    String ip = grant.checkedClientIp();
-    if (bindClientIp != (ip != null)) {
-      throw new IllegalArgumentException(bindClientIp ? "this link binds the client address: the grant needs one" : "this link does not bind the client address");
-    }
-    String hash = B64.encodeToString(hash(newMd5(), Long.toString(exp), path, ip));
+    String hash = md5.sign(Long.toString(exp), path, md5.grantAddress(grant));
     return path + "?" + HASH_PARAM + "=" + hash + "&" + EXPIRES_PARAM + "=" + exp;
   }
 
 
-  private UrlCheck verify(MessageDigest md5, InstantSource clock, String rawPath, String rawQuery, String clientIp) {
+  private UrlCheck verify(MessageDigest digest, InstantSource clock, String rawPath, String rawQuery, String clientIp) {
     UrlRejection pathProblem = SafePath.check(rawPath);
     if (pathProblem != null) {
       return pathProblem.asCheck();
@@ -135,11 +119,11 @@ public final class NginxSecureLink {
     if (exp <= 0 || v[0].length() != HASH_LENGTH || !UrlAlphabet.isBase64Url(v[0], 0, HASH_LENGTH)) {
       return UrlRejection.MALFORMED.asCheck();
     }
-    if (bindClientIp && (clientIp == null || !UrlAlphabet.isIpText(clientIp))) {
+    String ip = md5.requestAddress(clientIp);
+    if (ip == null) {
       return UrlRejection.WRONG_CLIENT.asCheck();
     }
-    byte[] expected = B64.encode(hash(md5, v[1], rawPath, bindClientIp ? clientIp.toLowerCase(java.util.Locale.ROOT) : null));
-    if (!MessageDigest.isEqual(expected, v[0].getBytes(StandardCharsets.US_ASCII))) {
+    if (!md5.matches(digest, v[0], v[1], rawPath, ip)) {
       return UrlRejection.BAD_SIGNATURE.asCheck();
     }
     if (exp < Math.floorDiv(clock.millis(), 1000)) {
@@ -148,23 +132,4 @@ public final class NginxSecureLink {
     return new UrlCheck.Valid(rawPath, rawPath, java.time.Instant.ofEpochSecond(exp), null, null);
   }
 
-  /** MD5 of {@code expires uri [ip] " " secret}, the layout of {@link #nginxDirectives()}. */
-  private byte[] hash(MessageDigest md5, String expires, String path, String ip) {
-    md5.reset();
-    md5.update(expires.getBytes(StandardCharsets.US_ASCII));
-    md5.update(path.getBytes(StandardCharsets.US_ASCII));
-    if (ip != null) {
-      md5.update(ip.getBytes(StandardCharsets.US_ASCII));
-    }
-    md5.update(secret);
-    return md5.digest();
-  }
-
-  private static MessageDigest newMd5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is unavailable", e);
-    }
-  }
 }
