@@ -91,8 +91,14 @@ final class IngestEndpoints {
     // router's own handlers (the request timeout is cancelled by an end handler), which a direct call
     // would replace, and the timeout would then fire on every answered upload 30 s later.
     ctx.addHeadersEndHandler(v -> {
+      boolean refused = isRefusal(request, response.getStatusCode());
+      if (refused) {
+        // Recorded before the answer leaves: the client's next attempt, perhaps on another event
+        // loop, must find this one already in the stream's status, in the order they happened.
+        record(ctx);
+      }
       // Said before the close (unread body, or a reset after a refusal) so a client does not reuse it.
-      if ((hasBody && !request.isEnded()) || isRefusal(request, response.getStatusCode())) {
+      if ((hasBody && !request.isEnded()) || refused) {
         response.putHeader(HttpHeaders.CONNECTION, "close");
       }
     });
@@ -257,16 +263,13 @@ final class IngestEndpoints {
   }
 
   /**
-   * Once the answer is written: records a refusal for the stream's status, then decides how the
-   * connection ends. A refused upload on a connection the client would reuse ends with a reset (after
-   * its body is drained); any other request whose body was left unread is drained and closed.
+   * Once the answer is written, decides how the connection ends. A refused upload on a connection the
+   * client would reuse ends with a reset (after its body is drained); any other request whose body was
+   * left unread is drained and closed.
    */
   private void answered(RoutingContext ctx, boolean hasBody) {
     HttpServerRequest request = ctx.request();
     boolean refused = isRefusal(request, ctx.response().getStatusCode());
-    if (refused) {
-      record(ctx);
-    }
     boolean reset = refused && reusesConnection(request);
     if (hasBody && !request.isEnded()) {
       closeAfterDraining(vertx, request, reset);
