@@ -3,6 +3,7 @@ package dev.keycard.server.edge;
 import dev.keycard.core.hls.MultivariantPlaylist;
 import dev.keycard.core.hls.PlaylistRewrite;
 import dev.keycard.core.hls.PlaylistRewriter;
+import dev.keycard.core.hls.TargetDuration;
 import dev.keycard.core.hls.UriSigner;
 import dev.keycard.core.signedurl.UrlCheck;
 import dev.keycard.core.signedurl.UrlRejection;
@@ -165,26 +166,12 @@ public final class PlaybackRules {
 
   /** Three target durations (RFC 8216 §6.3.4: a player reloads within that), 20 s to 2 min. */
   static Duration segmentUrlLife(String playlist) {
-    Duration target = targetDuration(playlist);
+    Duration target = TargetDuration.of(playlist);
     Duration life = (target == null ? DEFAULT_TARGET : target).multipliedBy(SEGMENT_URL_TARGET_DURATIONS);
     if (life.compareTo(MIN_SEGMENT_URL_LIFE) < 0) {
       return MIN_SEGMENT_URL_LIFE;
     }
     return life.compareTo(MAX_SEGMENT_URL_LIFE) > 0 ? MAX_SEGMENT_URL_LIFE : life;
-  }
-
-  private static Duration targetDuration(String playlist) {
-    String tag = "#EXT-X-TARGETDURATION:";
-    int at = playlist.indexOf(tag);
-    if (at < 0) {
-      return null;
-    }
-    int from = at + tag.length();
-    int to = from;
-    while (to < playlist.length() && to - from < 6 && Character.isDigit(playlist.charAt(to))) {
-      to++;
-    }
-    return to == from ? null : Duration.ofSeconds(Integer.parseInt(playlist, from, to, 10));
   }
 
   /** {@code /live/{stream}/{file}} → the stream, or {@code null} for any other shape. */

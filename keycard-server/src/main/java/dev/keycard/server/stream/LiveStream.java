@@ -1,6 +1,7 @@
 package dev.keycard.server.stream;
 
 import dev.keycard.core.hls.PeakBitrate;
+import dev.keycard.core.hls.TargetDuration;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -235,21 +236,6 @@ final class LiveStream {
 
   /** {@code EXT-X-TARGETDURATION} (RFC 8216 §4.3.3.1), or {@code null} when absent or malformed. */
   static Duration targetDuration(Buffer playlist) {
-    String text = playlist.toString(StandardCharsets.UTF_8);
-    String tag = "#EXT-X-TARGETDURATION:";
-    int at = text.indexOf(tag);
-    if (at < 0) {
-      return null;
-    }
-    int from = at + tag.length();
-    int to = from;
-    while (to < text.length() && to - from < 6 && Character.isDigit(text.charAt(to))) {
-      to++;
-    }
-    if (to == from) {
-      return null;
-    }
-    int seconds = Integer.parseInt(text, from, to, 10);
-    return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+    return TargetDuration.of(playlist.toString(StandardCharsets.UTF_8));
   }
 }
