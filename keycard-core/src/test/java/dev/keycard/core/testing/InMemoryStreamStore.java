@@ -1,5 +1,7 @@
-package dev.keycard.server.stream;
+package dev.keycard.core.testing;
 
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.stream.StreamStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.keycard.server.stream;
+package dev.keycard.core.stream;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +9,7 @@ public interface StreamStore {
   /** Registers {@code id}; {@code false} when it was already registered. */
   boolean add(StreamId id, Instant createdAt);
 
+  /** Every registered id, in id order. */
   List<StreamId> all();
 
   /** Whether {@code id} is registered; stores with many streams answer without listing them all. */

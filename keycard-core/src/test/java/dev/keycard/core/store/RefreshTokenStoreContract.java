@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,17 +100,6 @@ public abstract class RefreshTokenStoreContract {
   @Test
   void revokeFamilyWhenUnknownThenFalse() {
     assertThat(store.revokeFamily("nope", T0)).isFalse();
-  }
-
-  @Test
-  void activeFamiliesExcludesRevokedExpiredAndOtherSubjects() {
-    create("a", "alice", "ha");
-    create("b", "alice", "hb");
-    create("c", "bob", "hc");
-    store.createFamily(new RefreshTokenFamily("d", "alice", "web", Set.of(), T0, T0.plusSeconds(1), null),
-        RefreshTokenRecord.active("hd", "d", T0, T0.plusSeconds(1)));
-    store.revokeFamily("b", T0);
-    assertThat(store.activeFamilies("alice", T0.plusSeconds(10))).containsExactly("a");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

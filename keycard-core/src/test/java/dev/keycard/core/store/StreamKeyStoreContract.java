@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link StreamKeyStore} must do. Backends whose keys need their stream to exist register
- * {@link #STREAMS} in {@link #newStore}.
+ * What every {@link StreamKeyStore} must do. Keys are issued for registered streams only, so
+ * {@link #newStore} registers {@link #STREAMS} first ({@link StoresContract} does).
  */
 public abstract class StreamKeyStoreContract {
   protected static final String[] STREAMS = {"cam1", "cam2"};

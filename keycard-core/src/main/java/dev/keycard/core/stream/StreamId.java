@@ -1,4 +1,4 @@
-package dev.keycard.server.stream;
+package dev.keycard.core.stream;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
