@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import dev.keycard.core.account.User;
 import dev.keycard.core.account.UserStore;
@@ -7,10 +7,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link UserStore} in the {@code users} table. */
-public final class JdbcUserStore implements UserStore {
+final class H2UserStore implements UserStore {
   private final Sql sql;
 
-  public JdbcUserStore(DataSource dataSource) {
+  H2UserStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 

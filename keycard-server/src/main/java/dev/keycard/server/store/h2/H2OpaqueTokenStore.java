@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import dev.keycard.core.opaque.OpaqueTokenStore;
 import dev.keycard.core.token.AccessToken;
@@ -10,10 +10,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link OpaqueTokenStore} in the {@code opaque_tokens} table, keyed by the token's hash. */
-public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
+final class H2OpaqueTokenStore implements OpaqueTokenStore {
   private final Sql sql;
 
-  public JdbcOpaqueTokenStore(DataSource dataSource) {
+  H2OpaqueTokenStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 

@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import dev.keycard.core.stream.StreamKey;
 import dev.keycard.core.stream.StreamKeyStore;
@@ -13,12 +13,12 @@ import javax.sql.DataSource;
  * {@link StreamKeyStore} in the {@code stream_keys} table. A key's stream must be in {@code streams}
  * (a foreign key): callers check the stream before issuing.
  */
-public final class JdbcStreamKeyStore implements StreamKeyStore {
+final class H2StreamKeyStore implements StreamKeyStore {
   private static final String COLUMNS = "key_id, stream_id, hash, created_at, revoked_at";
 
   private final Sql sql;
 
-  public JdbcStreamKeyStore(DataSource dataSource) {
+  H2StreamKeyStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 
@@ -30,13 +30,13 @@ public final class JdbcStreamKeyStore implements StreamKeyStore {
 
   @Override
   public Optional<StreamKey> findByHash(String hash) {
-    return sql.queryOne("SELECT " + COLUMNS + " FROM stream_keys WHERE hash = ?", JdbcStreamKeyStore::key, hash);
+    return sql.queryOne("SELECT " + COLUMNS + " FROM stream_keys WHERE hash = ?", H2StreamKeyStore::key, hash);
   }
 
   @Override
   public List<StreamKey> list(String streamId) {
     return sql.query("SELECT " + COLUMNS + " FROM stream_keys WHERE stream_id = ? ORDER BY created_at, key_id",
-        JdbcStreamKeyStore::key, streamId);
+        H2StreamKeyStore::key, streamId);
   }
 
   @Override
@@ -45,7 +45,7 @@ public final class JdbcStreamKeyStore implements StreamKeyStore {
       Sql.update(c, "UPDATE stream_keys SET revoked_at = ? WHERE key_id = ? AND stream_id = ?"
           + " AND (revoked_at IS NULL OR revoked_at > ?)", at, keyId, streamId, at);
       List<StreamKey> rows = Sql.query(c, "SELECT " + COLUMNS + " FROM stream_keys WHERE key_id = ? AND stream_id = ?",
-          JdbcStreamKeyStore::key, keyId, streamId);
+          H2StreamKeyStore::key, keyId, streamId);
       return rows.isEmpty() ? Optional.<StreamKey>empty() : Optional.of(rows.get(0));
     });
   }

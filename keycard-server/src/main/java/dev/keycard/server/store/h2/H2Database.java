@@ -1,7 +1,8 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.keycard.core.store.Stores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -12,8 +13,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The embedded H2 database in the data directory, behind a HikariCP pool, migrated by Flyway at
- * open.
+ * The embedded backend: an H2 database in the data directory, behind a HikariCP pool, migrated by
+ * Flyway at open ({@code db/h2/migration}: H2's SQL, like every statement in this package).
  *
  * <ul>
  *   <li>{@code AUTO_SERVER=TRUE}: the first process to open the file serves it over loopback TCP to the
@@ -25,7 +26,7 @@ import org.flywaydb.core.Flyway;
  *       fsync: a power loss can still lose the last commits; a durable deployment uses a real database.)
  * </ul>
  */
-public final class Database implements AutoCloseable {
+public final class H2Database implements AutoCloseable {
   static {
     // AUTO_SERVER starts H2's TCP server with -tcpAllowOthers: on every interface. Only local
     // processes (the CLI) need it, so bind it to loopback unless the operator decided otherwise.
@@ -35,21 +36,23 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private static final String MIGRATIONS = "classpath:db/h2/migration";
+
   private final HikariDataSource dataSource;
 
-  private Database(HikariDataSource dataSource) {
+  private H2Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
   }
 
   /** Creates the data directory (0700: it holds private keys) when missing, opens and migrates. */
-  public static Database open(Path dataDir) {
+  public static H2Database open(Path dataDir) {
     Path dir = dataDir.toAbsolutePath().normalize();
     createPrivateDirectory(dir);
     String url = "jdbc:h2:file:" + dir.resolve("keycard") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     return open(url, 10);
   }
 
-  static Database open(String jdbcUrl, int poolSize) {
+  static H2Database open(String jdbcUrl, int poolSize) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername("keycard");
@@ -61,16 +64,23 @@ public final class Database implements AutoCloseable {
     config.setAutoCommit(true);
     HikariDataSource ds = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      Flyway.configure().dataSource(ds).locations(MIGRATIONS).load().migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw e;
     }
-    return new Database(ds);
+    return new H2Database(ds);
   }
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /** Every store on this database; closing them closes the database. */
+  public Stores stores() {
+    return new Stores(new H2UserStore(dataSource), new H2ClientStore(dataSource), new H2RefreshTokenStore(dataSource),
+        new H2OpaqueTokenStore(dataSource), new H2RevocationStore(dataSource), new H2SigningKeyStore(dataSource),
+        new H2UrlKeyStore(dataSource), new H2StreamStore(dataSource), new H2StreamKeyStore(dataSource), this::close);
   }
 
   @Override

@@ -1,16 +1,16 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
-import dev.keycard.server.stream.StreamId;
-import dev.keycard.server.stream.StreamStore;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.stream.StreamStore;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
 
 /** {@link StreamStore} in the {@code streams} table. */
-public final class JdbcStreamStore implements StreamStore {
+final class H2StreamStore implements StreamStore {
   private final Sql sql;
 
-  public JdbcStreamStore(DataSource dataSource) {
+  H2StreamStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 

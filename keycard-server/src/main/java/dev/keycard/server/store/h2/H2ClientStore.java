@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import dev.keycard.core.account.Client;
 import dev.keycard.core.account.ClientStore;
@@ -7,10 +7,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** {@link ClientStore} in the {@code clients} table. */
-public final class JdbcClientStore implements ClientStore {
+final class H2ClientStore implements ClientStore {
   private final Sql sql;
 
-  public JdbcClientStore(DataSource dataSource) {
+  H2ClientStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 

@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import java.util.UUID;
 
@@ -6,7 +6,7 @@ import java.util.UUID;
 public final class TestDatabases {
   private TestDatabases() {}
 
-  public static Database inMemory() {
-    return Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", 8);
+  public static H2Database inMemory() {
+    return H2Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", 8);
   }
 }

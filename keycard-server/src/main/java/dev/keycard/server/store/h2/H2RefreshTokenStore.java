@@ -1,4 +1,4 @@
-package dev.keycard.server.store;
+package dev.keycard.server.store.h2;
 
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRecord;
@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -22,9 +21,7 @@ import javax.sql.DataSource;
  * longer {@code ACTIVE} (or H2 reports a concurrent update): either way it changes nothing and
  * returns {@code false}.
  */
-public final class JdbcRefreshTokenStore implements RefreshTokenStore {
-  /** H2's "concurrent update in another transaction" error: another rotation won the row. */
-  private static final int H2_CONCURRENT_UPDATE = 90131;
+final class H2RefreshTokenStore implements RefreshTokenStore {
   private static final String INSERT_TOKEN = """
       INSERT INTO refresh_tokens (hash, family_id, state, issued_at, expires_at, rotated_at, successor_hash)
       VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -33,7 +30,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
   private final Sql sql;
 
-  public JdbcRefreshTokenStore(DataSource dataSource) {
+  H2RefreshTokenStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
 
@@ -52,7 +49,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
   @Override
   public Optional<RefreshTokenRecord> findToken(String hash) {
-    return sql.queryOne("SELECT * FROM refresh_tokens WHERE hash = ?", JdbcRefreshTokenStore::token, hash);
+    return sql.queryOne("SELECT * FROM refresh_tokens WHERE hash = ?", H2RefreshTokenStore::token, hash);
   }
 
   @Override
@@ -98,14 +95,6 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public List<String> activeFamilies(String subject, Instant now) {
-    return sql.query("""
-        SELECT id FROM refresh_families
-        WHERE subject = ? AND revoked_at IS NULL AND absolute_expires_at > ? ORDER BY created_at""",
-        rs -> rs.getString("id"), subject, now);
-  }
-
-  @Override
   public int purgeExpired(Instant before) {
     // Tokens go with their family (ON DELETE CASCADE).
     return sql.update("DELETE FROM refresh_families WHERE absolute_expires_at < ?", before);
@@ -142,7 +131,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         Sql.instant(rs, "expires_at"), Sql.instant(rs, "rotated_at"), rs.getString("successor_hash"));
   }
 
+  /** Another rotation won the row. */
   private static boolean lostTheRace(SQLException e) {
-    return e.getErrorCode() == H2_CONCURRENT_UPDATE;
+    return Sql.isConcurrentUpdate(e);
   }
 }
