@@ -1,11 +1,11 @@
 package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.stream.PlaybackCookie;
 import dev.keycard.server.stream.Registration;
 import dev.keycard.server.stream.StartResult;
-import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
