@@ -38,7 +38,7 @@ base="http://127.0.0.1:$port"
 
 ffmpeg -hide_banner -nostdin -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 -f lavfi -i sine \
   -c:v libx264 -preset ultrafast -g 60 -b:v 1500k -c:a aac -f hls -hls_time 2 -hls_list_size 6 \
-  -hls_flags delete_segments -method PUT -http_persistent 1 -t "$((secs + 30))" \
+  -hls_flags delete_segments -method PUT -http_persistent 1 -t "$((secs + 120))" \
   "$base/ingest/soak/$key/index.m3u8" >"$data/encoder.log" 2>&1 &
 encoder=$!
 pids+=("$encoder")
