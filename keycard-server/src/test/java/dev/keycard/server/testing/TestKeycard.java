@@ -7,6 +7,7 @@ import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.config.TokenFormat;
@@ -30,13 +31,15 @@ public final class TestKeycard implements AutoCloseable {
 
   private final ServerConfig config;
   private final StreamingConfig streaming;
+  private final Roles roles;
   private final InstantSource clock;
   private KeycardServer server;
   private TestHttp http;
 
-  private TestKeycard(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
+  private TestKeycard(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock) {
     this.config = config;
     this.streaming = streaming;
+    this.roles = roles;
     this.clock = clock;
   }
 
@@ -64,17 +67,30 @@ public final class TestKeycard implements AutoCloseable {
 
   /** With live-delivery settings of the test's own (a URL scheme, an origin secret, a CDN). */
   public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
-    TestKeycard k = new TestKeycard(config, streaming, clock);
+    return start(config, streaming, Roles.ALL, clock);
+  }
+
+  /** Running only {@code roles}: an edge-only instance, an origin, an API (several may share a data directory). */
+  public static TestKeycard start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock) {
+    TestKeycard k = new TestKeycard(config, streaming, roles, clock);
     k.startServer();
     return k;
   }
 
   private void startServer() {
-    server = KeycardServer.start(config, streaming, clock, FAST_HASHER);
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER);
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
-  /** Stops the server and starts a new one on the same data directory (a new random port). */
+  /** The edge's base URL, {@code http://127.0.0.1:EDGE-PORT}. */
+  public String edgeBase() {
+    return "http://127.0.0.1:" + server.edgePort();
+  }
+
+  /**
+   * Stops the server and starts a new one on the same data directory (a new random port, unless the
+   * configuration names one).
+   */
   public void restart() {
     server.close();
     startServer();
