@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,14 +263,59 @@ class EdgeOnlyInstanceTest {
     MutableClock clock = new MutableClock(Instant.now());
     MediaClient edge = new MediaClient(edge(origin.http().base(), SECRET, clock, Roles.DEFAULT_ORIGIN_TIMEOUT).edgeBase());
     String ticket = ticket(origin);
-    assertThat(edge.get(segmentUris(edge, ticket).get(0)).body()).isEqualTo(TestEdge.ts(SEGMENT_BYTES, 1));
+    assertThat(fillOf(edge.get(segmentUris(edge, ticket).get(0)))).isEqualTo(1);
 
     publish(origin, 0, 2, 5); // an encoder restarted: the same names, new content; no notice reaches the edge
     clock.advance(OriginPull.SEGMENT_MAX_AGE.minusSeconds(1));
-    assertThat(edge.get(segmentUris(edge, ticket).get(0)).body()).isEqualTo(TestEdge.ts(SEGMENT_BYTES, 1));
+    assertThat(fillOf(edge.get(segmentUris(edge, ticket).get(0)))).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
 
-    assertThat(edge.get(segmentUris(edge, ticket).get(0)).body()).isEqualTo(TestEdge.ts(SEGMENT_BYTES, 5));
+    assertThat(fillOf(edge.get(segmentUris(edge, ticket).get(0)))).isEqualTo(5);
+  }
+
+  /** The fill byte of a segment {@link #publish} made, after checking it is one. */
+  private static int fillOf(Reply segment) {
+    assertThat(segment.status()).isEqualTo(200);
+    byte[] body = segment.body();
+    assertThat(body).hasSize(SEGMENT_BYTES);
+    assertThat(body).isEqualTo(TestEdge.ts(SEGMENT_BYTES, body[1]));
+    return body[1];
+  }
+
+  /**
+   * Waits for the replicated denylist of branch {@code seam} (edge-only instances catching up on
+   * revocations from the shared database by sequence): until then an edge-only instance knows only
+   * the revocations it loaded at start. Enable after merging it; the catch-up is triggered here by
+   * the maintenance job, which is where the edge's periodic work runs.
+   */
+  @Disabled("needs the replicated denylist (branch seam): edge-only instances load revocations only at start")
+  @Test
+  void logoutOnTheApiInstanceCutsTheViewerAtBothEdges() {
+    TestKeycard origin = origin(0);
+    publish(origin, 0, 2, 1);
+    TestKeycard first = edge(origin);
+    TestKeycard second = edge(origin);
+    String token = origin.http().login("viewer", "viewer's password").json().getString("access_token");
+    URI started = URI.create(origin.http().postJson("/api/v1/stream/start", new JsonObject().put("stream_id", CAM.value()),
+        "Authorization", "Bearer " + token).json().getString("playlist_url"));
+    String ticket = started.getRawPath() + "?" + started.getRawQuery();
+    List<MediaClient> edges = List.of(new MediaClient(first.edgeBase()), new MediaClient(second.edgeBase()));
+    List<String> media = new ArrayList<>();
+    for (MediaClient edge : edges) {
+      media.add(MediaClient.uriLines(edge.get(ticket).text()).get(0));
+      assertThat(edge.get(media.getLast()).status()).isEqualTo(200);
+    }
+
+    assertThat(origin.http().post("/auth/logout", "application/json", "", "Authorization", "Bearer " + token).status())
+        .isEqualTo(204);
+    first.server().runMaintenance();
+    second.server().runMaintenance();
+
+    for (int i = 0; i < edges.size(); i++) {
+      Reply refused = edges.get(i).get(media.get(i));
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.text()).contains("\"error\":\"session_revoked\"");
+    }
   }
 
   private static int freePort() throws IOException {
