@@ -8,8 +8,9 @@ import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.refresh.RefreshTokenRotation;
-import dev.keycard.core.revocation.PersistentDenylist;
+import dev.keycard.core.revocation.DenylistReplica;
 import dev.keycard.core.secret.Secrets;
+import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.AccessTokenIssuer;
 import dev.keycard.core.token.AccessTokenVerifier;
 import dev.keycard.core.token.JwtAccessTokenIssuer;
@@ -26,9 +27,7 @@ import dev.keycard.server.edge.Edge;
 import dev.keycard.server.edge.EdgeVerticle;
 import dev.keycard.server.edge.PlaybackDenylist;
 import dev.keycard.server.edge.PlaybackRules;
-import dev.keycard.server.store.JdbcStreamKeyStore;
-import dev.keycard.server.store.JdbcStreamStore;
-import dev.keycard.server.store.JdbcUrlKeyStore;
+import dev.keycard.server.store.StoreFactory;
 import dev.keycard.server.stream.DemoStream;
 import dev.keycard.server.stream.EntrySigners;
 import dev.keycard.server.stream.HttpOrigin;
@@ -45,13 +44,6 @@ import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.http.ListenerGuard;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcClientStore;
-import dev.keycard.server.store.JdbcOpaqueTokenStore;
-import dev.keycard.server.store.JdbcRefreshTokenStore;
-import dev.keycard.server.store.JdbcRevocationStore;
-import dev.keycard.server.store.JdbcSigningKeyStore;
-import dev.keycard.server.store.JdbcUserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -67,10 +59,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running keycard: the database, the core services wired from the configuration, the HTTP
- * verticles of its {@link Roles} (the API and origin routes on one port, the edge on another), and
- * the maintenance job (key-ring reload, purge of expired rows). Every role shares the data directory's
- * database; an edge pulling from another process's origin reaches it over HTTP ({@link HttpOrigin}).
+ * A running keycard: the stores, the core services wired from the configuration, the HTTP verticles
+ * of its {@link Roles} (the API and origin routes on one port, the edge on another), the denylist
+ * catch-up (revocations made through other instances on the same store) and the maintenance job
+ * (key-ring and URL-key reload, purge of expired rows). Every role opens the same store; an edge
+ * pulling from another process's origin reaches it over HTTP ({@link HttpOrigin}).
  */
 public final class KeycardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeycardServer.class);
@@ -79,7 +72,8 @@ public final class KeycardServer implements AutoCloseable {
   private static final long MAINTENANCE_PERIOD_MS = 10_000;
   private static final int VERIFIED_TOKEN_CACHE = 10_000;
 
-  private final Database database;
+  private final Stores stores;
+  private final DenylistReplica denylist;
   private final Vertx vertx;
   private final Services services;
   private final int port;
@@ -89,9 +83,10 @@ public final class KeycardServer implements AutoCloseable {
   private final int edgePort;
   private final String edgeBaseUrl;
 
-  private KeycardServer(Database database, Vertx vertx, Services services, int port, Runnable maintenance,
-      Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl) {
-    this.database = database;
+  private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl) {
+    this.stores = stores;
+    this.denylist = denylist;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
@@ -108,8 +103,8 @@ public final class KeycardServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory, wires everything, listens (the API and the edge); blocks until the
-   * server is up.
+   * Opens the configured store ({@link StoreFactory}), wires everything, listens (the API and the
+   * edge); blocks until the server is up.
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
       PasswordHasher passwords) {
@@ -117,28 +112,36 @@ public final class KeycardServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory, wires everything, listens for the given roles: {@code --port} for the
-   * API and origin routes, {@code --edge-port} for the edge; blocks until the server is up.
+   * Opens the configured store ({@link StoreFactory}), wires everything, listens for the given roles:
+   * {@code --port} for the API and origin routes, {@code --edge-port} for the edge; blocks until the
+   * server is up.
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords) {
-    roles.requireOriginSecret(streamingConfig.cdn());
-    Database database = Database.open(config.dataDir());
+    roles.requireOriginSecret(streamingConfig.cdn()); // before the store is opened (or created)
+    return start(config, streamingConfig, roles, clock, passwords, StoreFactory.open(config.store()));
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher)} on stores opened
+   * by the caller (tests that need a handle on the backend); the server closes them when it closes, or
+   * when it fails to start.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores) {
     Vertx vertx = null;
     try {
+      roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
       Secrets secrets = new Secrets(random);
-      var keyStore = new JdbcSigningKeyStore(database.dataSource());
-      var revocations = new JdbcRevocationStore(database.dataSource());
-      var refreshStore = new JdbcRefreshTokenStore(database.dataSource());
-      var opaqueStore = new JdbcOpaqueTokenStore(database.dataSource());
+      var opaqueStore = stores.opaqueTokens();
 
-      PersistentDenylist persistentDenylist = new PersistentDenylist(revocations, clock);
-      int revoked = persistentDenylist.load();
+      DenylistReplica replica = new DenylistReplica(stores.revocations(), clock);
+      int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
-      PlaybackDenylist denylist = new PlaybackDenylist(persistentDenylist, clock, streamingConfig.playlistUrlTtl()
+      PlaybackDenylist denylist = new PlaybackDenylist(replica, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
-      KeyRotation rotation = new KeyRotation(keyStore, new KeyGenerator(random), clock, config.keyRetention());
+      KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
 
       // One expiry/not-before/revocation rule for the verifier, the cache in front of it and revocation.
@@ -160,12 +163,12 @@ public final class KeycardServer implements AutoCloseable {
       VerifiedTokenCache cache = new VerifiedTokenCache(validity, VERIFIED_TOKEN_CACHE);
 
       AuthorizationServer auth = AuthorizationServer.builder()
-          .users(new JdbcUserStore(database.dataSource()))
-          .clients(new JdbcClientStore(database.dataSource()))
+          .users(stores.users())
+          .clients(stores.clients())
           .passwords(passwords)
           .issuer(issuer)
           .verifier(verifier)
-          .refreshTokens(new RefreshTokenRotation(refreshStore, secrets, clock, config.refreshIdleTtl(),
+          .refreshTokens(new RefreshTokenRotation(stores.refreshTokens(), secrets, clock, config.refreshIdleTtl(),
               config.refreshAbsoluteTtl(), config.refreshGrace()))
           .denylist(denylist)
           .clock(clock)
@@ -177,10 +180,10 @@ public final class KeycardServer implements AutoCloseable {
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-      StreamRegistry registry = new StreamRegistry(new JdbcStreamStore(database.dataSource()), clock);
+      StreamRegistry registry = new StreamRegistry(stores.streams(), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
-      UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(new JdbcUrlKeyStore(database.dataSource()), random, clock);
+      UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
       // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
@@ -201,7 +204,7 @@ public final class KeycardServer implements AutoCloseable {
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
           edgeBaseUrl, clock), random);
       Streaming streaming = new Streaming(origin, start,
-          new StreamKeys(new JdbcStreamKeyStore(database.dataSource()), random, clock),
+          new StreamKeys(stores.streamKeys(), random, clock),
           new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
       int port = roles.apiListener() ? listen(vertx, services, streaming, roles, new ListenerGuard("API", config.limits(), cap)) : 0;
@@ -209,9 +212,10 @@ public final class KeycardServer implements AutoCloseable {
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         keys.reload();
+        // A URL key another instance (or a CLI command) stored verifies here too.
+        playbackUrls.useKeys(PlaybackKeys.load(stores.urlKeys()));
         registry.reload();
-        int purged = refreshStore.purgeExpired(now) + opaqueStore.purgeExpired(now.minus(config.clockSkew()))
-            + revocations.purgeExpired(now);
+        int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
         }
@@ -220,6 +224,7 @@ public final class KeycardServer implements AutoCloseable {
         maintenance.run();
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
+      DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
       if (roles.apiListener()) {
         log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
             roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin", config.host(), port,
@@ -239,12 +244,13 @@ public final class KeycardServer implements AutoCloseable {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
-      return new KeycardServer(database, vertx, services, port, maintenance, streaming, edge, edgePort, edgeBaseUrl);
+      return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
+          edgeBaseUrl);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
       }
-      database.close();
+      stores.close();
       throw e;
     }
   }
@@ -296,8 +302,8 @@ public final class KeycardServer implements AutoCloseable {
   }
 
   /**
-   * The periodic job, run now on the calling thread (blocking): reload the key ring from the store and
-   * purge expired rows. Tests call it instead of waiting for the timer.
+   * The periodic job, run now on the calling thread (blocking): reload the key ring and the URL-signing
+   * keys from the store and purge expired rows. Tests call it instead of waiting for the timer.
    */
   public void runMaintenance() {
     maintenance.run();
@@ -331,17 +337,23 @@ public final class KeycardServer implements AutoCloseable {
     return services;
   }
 
-  public Database database() {
-    return database;
+  /** The stores this server runs on; closing them makes every request that needs one a 503. */
+  public Stores stores() {
+    return stores;
   }
 
-  /** Stops listening, then closes the database. */
+  /** The in-process denylist and how far it has caught up with the store. */
+  public DenylistReplica denylist() {
+    return denylist;
+  }
+
+  /** Stops listening, then closes the stores. */
   @Override
   public void close() {
     try {
       vertx.close().await();
     } finally {
-      database.close();
+      stores.close();
     }
   }
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The key life cycle: make a signer on first start, rotate on demand, and keep a retired key's
@@ -12,6 +14,8 @@ import java.util.List;
  * + clock skew}), then drop it.
  */
 public final class KeyRotation {
+  private static final int MAX_ATTEMPTS = 5;
+
   private final SigningKeyStore store;
   private final KeyGenerator generator;
   private final InstantSource clock;
@@ -28,26 +32,40 @@ public final class KeyRotation {
     this.retention = retention;
   }
 
-  /** Makes a signer of this algorithm when the store has no active key of it; returns the ring. */
+  /**
+   * Makes a signer of this algorithm when the store has no active key of it; returns the ring. Safe
+   * when several instances start together on one store: exactly one key is made.
+   */
   public KeyRing ensureSigner(SigningAlgorithm algorithm) {
-    List<SigningKey> keys = store.all();
-    boolean hasActive = keys.stream().anyMatch(k -> !k.retired() && k.algorithm() == algorithm);
-    if (!hasActive) {
+    for (int attempt = 1; ; attempt++) {
+      List<SigningKey> active = store.all().stream().filter(k -> !k.retired()).toList();
+      if (active.stream().anyMatch(k -> k.algorithm() == algorithm)) {
+        return ring();
+      }
       Instant now = clock.instant();
       // Keys of another algorithm (a configuration change) stop signing now but keep verifying.
-      keys.stream().filter(k -> !k.retired()).forEach(k -> store.retire(k.kid(), now));
-      store.add(generator.generate(algorithm, now));
+      if (store.replaceSigner(kids(active), generator.generate(algorithm, now), now)) {
+        return ring();
+      }
+      // Another instance changed the signers first: look at what it made.
+      giveUpAfter(attempt);
     }
-    return ring();
   }
 
-  /** Makes a new signer; the previous ones retire and keep verifying for the retention period. */
+  /**
+   * Makes a new signer; the previous ones retire and keep verifying for the retention period. When
+   * another process rotates at the same moment, both new keys are stored, this one last.
+   */
   public SigningKey rotate(SigningAlgorithm algorithm) {
     Instant now = clock.instant();
     SigningKey next = generator.generate(algorithm, now);
-    store.all().stream().filter(k -> !k.retired()).forEach(k -> store.retire(k.kid(), now));
-    store.add(next);
-    return next;
+    for (int attempt = 1; ; attempt++) {
+      Set<String> active = kids(store.all().stream().filter(k -> !k.retired()).toList());
+      if (store.replaceSigner(active, next, now)) {
+        return next;
+      }
+      giveUpAfter(attempt);
+    }
   }
 
   /** The current ring, after dropping keys retired longer than the retention period. */
@@ -79,5 +97,17 @@ public final class KeyRotation {
     keys.add(hmacSigner);
     keys.addAll(previousHmacKeys);
     return KeyRing.of(hmacSigner, keys);
+  }
+
+  private static Set<String> kids(List<SigningKey> keys) {
+    return keys.stream().map(SigningKey::kid).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Losing a few races in a row is normal at a busy start; losing every one means a fight. */
+  private static void giveUpAfter(int attempt) {
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new IllegalStateException("the signing keys kept changing under " + MAX_ATTEMPTS + " attempts to set a "
+          + "signer: do instances sharing this store run with different --algorithm values?");
+    }
   }
 }

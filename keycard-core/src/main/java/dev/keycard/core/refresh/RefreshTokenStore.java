@@ -1,7 +1,6 @@
 package dev.keycard.core.refresh;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,9 +30,6 @@ public interface RefreshTokenStore {
    * @return {@code true} when this call revoked it; {@code false} when it was already revoked or unknown
    */
   boolean revokeFamily(String familyId, Instant at);
-
-  /** Ids of the subject's families that are not revoked and not past their absolute expiry. */
-  List<String> activeFamilies(String subject, Instant now);
 
   /** Deletes families whose absolute expiry passed before {@code before}; returns how many. */
   int purgeExpired(Instant before);

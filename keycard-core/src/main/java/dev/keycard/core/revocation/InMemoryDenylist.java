@@ -27,9 +27,19 @@ public final class InMemoryDenylist implements Denylist {
 
   @Override
   public void revoke(String id, Instant until) {
+    sweep();
+    add(id, until);
+  }
+
+  /** Adds an entry without sweeping: for many entries at once, followed by one {@link #sweep()}. */
+  void add(String id, Instant until) {
+    entries.merge(id, until.toEpochMilli(), Math::max);
+  }
+
+  /** Forgets the entries that have expired. */
+  void sweep() {
     long now = clock.millis();
     entries.values().removeIf(expiry -> expiry <= now);
-    entries.merge(id, until.toEpochMilli(), Math::max);
   }
 
   public int size() {

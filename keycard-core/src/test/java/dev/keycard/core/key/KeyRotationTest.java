@@ -6,6 +6,13 @@ import dev.keycard.core.testing.InMemorySigningKeyStore;
 import dev.keycard.core.testing.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class KeyRotationTest {
@@ -54,5 +61,38 @@ class KeyRotationTest {
     KeyRing ring = rotation.ensureSigner(SigningAlgorithm.EdDSA);
     assertThat(ring.signer().algorithm()).isEqualTo(SigningAlgorithm.EdDSA);
     assertThat(ring.verificationKey(rsa)).isNotNull();
+  }
+
+  /** Instances starting together on an empty store agree on one signer instead of making one each. */
+  @RepeatedTest(3)
+  void instancesStartingTogetherMakeOneSignerAndAllSignWithIt() throws Exception {
+    int instances = 4;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(instances);
+    List<Future<KeyRing>> rings = new ArrayList<>();
+    try {
+      for (int i = 0; i < instances; i++) {
+        rings.add(pool.submit(() -> {
+          go.await();
+          return rotation.ensureSigner(SigningAlgorithm.ES256);
+        }));
+      }
+      go.countDown();
+      for (Future<KeyRing> ring : rings) {
+        assertThat(ring.get().signer().kid()).isEqualTo(store.all().getFirst().kid());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.all()).hasSize(1);
+  }
+
+  @Test
+  void rotateRetiresEveryActiveSignerInOneStep() {
+    String old = rotation.ensureSigner(SigningAlgorithm.ES256).signer().kid();
+    SigningKey next = rotation.rotate(SigningAlgorithm.ES256);
+
+    assertThat(store.all()).filteredOn(k -> !k.retired()).extracting(SigningKey::kid).containsExactly(next.kid());
+    assertThat(store.all()).filteredOn(SigningKey::retired).extracting(SigningKey::kid).containsExactly(old);
   }
 }

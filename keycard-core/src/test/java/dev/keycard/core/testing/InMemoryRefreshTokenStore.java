@@ -59,13 +59,6 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public synchronized List<String> activeFamilies(String subject, Instant now) {
-    return families.values().stream()
-        .filter(f -> f.subject().equals(subject) && !f.revoked() && now.isBefore(f.absoluteExpiresAt()))
-        .map(RefreshTokenFamily::id).toList();
-  }
-
-  @Override
   public synchronized int purgeExpired(Instant before) {
     List<String> dead = families.values().stream().filter(f -> f.absoluteExpiresAt().isBefore(before))
         .map(RefreshTokenFamily::id).toList();

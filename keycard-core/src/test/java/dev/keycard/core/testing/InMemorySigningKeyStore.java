@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
-/** A signing-key store for core tests. */
+/** A signing-key store for core tests; {@link #replaceSigner} is synchronized, so it is atomic. */
 public final class InMemorySigningKeyStore implements SigningKeyStore {
   private final Map<String, SigningKey> keys = new ConcurrentHashMap<>();
 
@@ -18,13 +20,19 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
   }
 
   @Override
-  public void add(SigningKey key) {
-    keys.put(key.kid(), key);
+  public synchronized boolean replaceSigner(Set<String> expectedActive, SigningKey next, Instant at) {
+    Set<String> active = keys.values().stream().filter(k -> !k.retired()).map(SigningKey::kid).collect(Collectors.toSet());
+    if (!active.equals(expectedActive)) {
+      return false;
+    }
+    active.forEach(kid -> retire(kid, at));
+    keys.put(next.kid(), next);
+    return true;
   }
 
   @Override
-  public void retire(String kid, Instant at) {
-    keys.computeIfPresent(kid, (k, v) -> v.retire(at));
+  public synchronized void retire(String kid, Instant at) {
+    keys.computeIfPresent(kid, (k, v) -> v.retired() ? v : v.retire(at));
   }
 
   @Override

@@ -3,8 +3,7 @@ package dev.keycard.server.cli;
 import dev.keycard.core.account.Client;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.Scopes;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcClientStore;
+import dev.keycard.core.store.Stores;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -54,8 +53,8 @@ final class ClientsCommand {
         throw new IllegalArgumentException("--scope must be space-separated scope tokens (RFC 6749 §3.3)");
       }
       String secret = publicClient ? null : new Secrets(new SecureRandom()).newToken(SECRET_PREFIX, 32);
-      try (Database db = Database.open(common.dataDir)) {
-        new JdbcClientStore(db.dataSource()).add(new Client(clientId, secret == null ? null : Secrets.hash(secret),
+      try (Stores stores = common.openStores(spec)) {
+        stores.clients().add(new Client(clientId, secret == null ? null : Secrets.hash(secret),
             Scopes.parse(scope), Instant.now()));
       } catch (IllegalStateException e) {
         throw new IllegalArgumentException("the client '" + clientId + "' already exists");

@@ -6,7 +6,6 @@ import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.ServerConfig;
-import dev.keycard.server.store.JdbcUserStore;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -54,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static void printWelcome(PrintWriter out, KeycardServer server, PasswordHasher hasher, SecureRandom random) {
-    UserStore users = new JdbcUserStore(server.database().dataSource());
+    UserStore users = server.stores().users();
     String base = ServerOptions.localUrl(server.services().config().host(), server.port());
     if (users.find(DEMO_USER).isPresent()) {
       out.println("The demo user '" + DEMO_USER + "' already exists in this data directory; its password was printed"

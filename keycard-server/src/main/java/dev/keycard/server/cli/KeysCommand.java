@@ -4,8 +4,8 @@ import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.key.SigningKey;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcSigningKeyStore;
+import dev.keycard.core.key.SigningKeyStore;
+import dev.keycard.core.store.Stores;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -41,8 +41,8 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (Database db = Database.open(common.dataDir)) {
-        JdbcSigningKeyStore store = new JdbcSigningKeyStore(db.dataSource());
+      try (Stores stores = common.openStores(spec)) {
+        SigningKeyStore store = stores.signingKeys();
         SigningAlgorithm alg = algorithm != null ? SigningAlgorithm.parse(algorithm) : current(store.all());
         if (alg == SigningAlgorithm.HS256) {
           throw new IllegalArgumentException("HS256 keys are the operator's secret, not stored keys: "

@@ -90,6 +90,11 @@ final class ServerOptions {
       description = "Open connections per listener (API, edge); more get 503 and are closed. Default: ${DEFAULT-VALUE}")
   int maxConnections;
 
+  @Option(names = "--denylist-catch-up", paramLabel = "DURATION", defaultValue = "1s",
+      description = "How often to read the revocations (logouts, revoked sessions) other instances on the same "
+          + "database made, 100ms to 1m; until then this instance still accepts their tokens. Default: ${DEFAULT-VALUE}")
+  String denylistCatchUp;
+
   /** @throws IllegalArgumentException naming the option that is wrong */
   ServerConfig toConfig(Map<String, String> environment) {
     return new ServerConfig(
@@ -108,7 +113,9 @@ final class ServerOptions {
         duration("--refresh-grace", refreshGrace),
         maxTokenSize,
         new ListenerLimits(duration("--header-timeout", headerTimeout), duration("--request-timeout", requestTimeout),
-            duration("--idle-timeout", idleTimeout), maxConnections));
+            duration("--idle-timeout", idleTimeout), maxConnections),
+        common.store(environment),
+        duration("--denylist-catch-up", denylistCatchUp));
   }
 
   /**

@@ -5,18 +5,17 @@ import dev.keycard.core.signedurl.CloudFrontPolicy;
 import dev.keycard.core.signedurl.NginxDirectoryToken;
 import dev.keycard.core.signedurl.UrlGrant;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.CdnConfig;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.StreamingConfig;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcUrlKeyStore;
+import dev.keycard.core.store.Stores;
 import dev.keycard.server.stream.EdgeEntrySigner;
 import dev.keycard.server.stream.EntrySigners;
 import dev.keycard.server.stream.PlaybackCookie;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
 import dev.keycard.server.stream.StartResult;
-import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.UrlScheme;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -105,8 +104,8 @@ final class SignUrlCommand implements Callable<Integer> {
     if (scheme.servedByEdge()) {
       String base = edgeBaseUrl();
       UrlSigningKeys keys;
-      try (Database db = Database.open(common.dataDir)) {
-        keys = PlaybackKeys.loadOrCreate(new JdbcUrlKeyStore(db.dataSource()), new SecureRandom(), clock);
+      try (Stores stores = common.openStores(spec)) {
+        keys = PlaybackKeys.loadOrCreate(stores.urlKeys(), new SecureRandom(), clock);
       }
       PlaybackUrls urls = new PlaybackUrls(keys, scheme, clock);
       if (stream != null) {

@@ -1,15 +1,13 @@
 package dev.keycard.server.cli;
 
+import dev.keycard.core.store.Stores;
 import dev.keycard.core.stream.IssuedStreamKey;
 import dev.keycard.core.stream.RotatedStreamKey;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKey;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.server.config.Durations;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcStreamKeyStore;
-import dev.keycard.server.store.JdbcStreamStore;
 import dev.keycard.server.stream.DemoStream;
-import dev.keycard.server.stream.StreamId;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -49,8 +47,8 @@ final class StreamsCommand {
     public Integer call() {
       StreamId id = streamId(streamId);
       boolean added;
-      try (Database db = Database.open(common.dataDir)) {
-        added = new JdbcStreamStore(db.dataSource()).add(id, Instant.now());
+      try (Stores stores = common.openStores(spec)) {
+        added = stores.streams().add(id, Instant.now());
       }
       if (!added) {
         throw new IllegalArgumentException("the stream '" + streamId + "' already exists");
@@ -82,8 +80,8 @@ final class StreamsCommand {
 
     @Override
     public Integer call() {
-      try (Database db = Database.open(common.dataDir)) {
-        IssuedStreamKey issued = keys(db, streamId).issue(streamId);
+      try (Stores stores = common.openStores(spec)) {
+        IssuedStreamKey issued = keys(stores, streamId).issue(streamId);
         printIssued(spec.commandLine().getOut(), issued);
       }
       return 0;
@@ -104,8 +102,8 @@ final class StreamsCommand {
     @Override
     public Integer call() {
       List<StreamKey> list;
-      try (Database db = Database.open(common.dataDir)) {
-        list = keys(db, streamId).list(streamId);
+      try (Stores stores = common.openStores(spec)) {
+        list = keys(stores, streamId).list(streamId);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-12s  %-30s  %s%n", "KEY_ID", "CREATED_AT", "REVOKED_AT");
@@ -134,8 +132,8 @@ final class StreamsCommand {
     @Override
     public Integer call() {
       StreamKey revoked;
-      try (Database db = Database.open(common.dataDir)) {
-        revoked = keys(db, streamId).revoke(streamId, keyId).orElseThrow(
+      try (Stores stores = common.openStores(spec)) {
+        revoked = keys(stores, streamId).revoke(streamId, keyId).orElseThrow(
             () -> new IllegalArgumentException("the stream '" + streamId + "' has no key '" + keyId + "'"));
       }
       spec.commandLine().getOut().println("stream key " + revoked.keyId() + " of stream " + streamId
@@ -172,8 +170,8 @@ final class StreamsCommand {
         throw new IllegalArgumentException("--overlap must be between 0s and 24h");
       }
       RotatedStreamKey rotated;
-      try (Database db = Database.open(common.dataDir)) {
-        rotated = keys(db, streamId).rotate(streamId, d);
+      try (Stores stores = common.openStores(spec)) {
+        rotated = keys(stores, streamId).rotate(streamId, d);
       }
       PrintWriter out = spec.commandLine().getOut();
       printIssued(out, rotated.issued());
@@ -192,14 +190,14 @@ final class StreamsCommand {
   }
 
   /** The stream keys of a registered stream, or a usage error naming the stream. */
-  private static StreamKeys keys(Database db, String streamId) {
+  private static StreamKeys keys(Stores stores, String streamId) {
     StreamId id = streamId(streamId);
-    if (!new JdbcStreamStore(db.dataSource()).exists(id)) {
+    if (!stores.streams().exists(id)) {
       throw new IllegalArgumentException(id.equals(DemoStream.ID)
           ? "the built-in demo stream is served by the server itself and takes no keys"
           : "no stream '" + streamId + "' is registered; add it first: keycard streams add " + streamId);
     }
-    return new StreamKeys(new JdbcStreamKeyStore(db.dataSource()), new SecureRandom(), InstantSource.system());
+    return new StreamKeys(stores.streamKeys(), new SecureRandom(), InstantSource.system());
   }
 
   private static void printIssued(PrintWriter out, IssuedStreamKey issued) {

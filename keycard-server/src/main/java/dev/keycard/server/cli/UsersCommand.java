@@ -3,8 +3,7 @@ package dev.keycard.server.cli;
 import dev.keycard.core.account.User;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.token.Scopes;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcUserStore;
+import dev.keycard.core.store.Stores;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,8 +66,8 @@ final class UsersCommand {
             + MIN_PASSWORD + " characters");
       }
       String hash = new PasswordHasher(new SecureRandom()).hash(password);
-      try (Database db = Database.open(common.dataDir)) {
-        new JdbcUserStore(db.dataSource()).add(new User(name, hash, Scopes.parse(scope), Instant.now()));
+      try (Stores stores = common.openStores(spec)) {
+        stores.users().add(new User(name, hash, Scopes.parse(scope), Instant.now()));
       } catch (IllegalStateException e) {
         throw new IllegalArgumentException("the user '" + name + "' already exists");
       }

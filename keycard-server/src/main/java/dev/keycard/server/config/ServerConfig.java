@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * @param hs256Secret the operator's HS256 secret, or {@code null} unless the algorithm is HS256
  * @param limits      timeouts and connection cap of each listener (the API and the edge)
+ * @param store       where the state is kept: the embedded database in {@code dataDir}, or PostgreSQL
+ * @param denylistCatchUp how often revocations made by other instances on the same store are read
  */
 public record ServerConfig(
     Path dataDir,
@@ -32,11 +34,16 @@ public record ServerConfig(
     Duration refreshAbsoluteTtl,
     Duration refreshGrace,
     int maxTokenSize,
-    ListenerLimits limits) {
+    ListenerLimits limits,
+    StoreConfig store,
+    Duration denylistCatchUp) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
   public static final Duration MAX_ACCESS_TOKEN_TTL = Duration.ofHours(24);
+  public static final Duration DEFAULT_DENYLIST_CATCH_UP = Duration.ofSeconds(1);
+  private static final Duration MIN_DENYLIST_CATCH_UP = Duration.ofMillis(100);
+  private static final Duration MAX_DENYLIST_CATCH_UP = Duration.ofMinutes(1);
 
   /** @throws IllegalArgumentException with a message naming the offending option */
   public ServerConfig {
@@ -59,6 +66,12 @@ public record ServerConfig(
         "--refresh-grace must be between 0s and 60s");
     require(maxTokenSize >= 512 && maxTokenSize <= 65_536, "--max-token-size must be between 512 and 65536");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(store, "store");
+    require(!(store instanceof StoreConfig.Embedded e) || e.dataDir().equals(dataDir),
+        "the embedded database lives in --data-dir");
+    require(denylistCatchUp != null && denylistCatchUp.compareTo(MIN_DENYLIST_CATCH_UP) >= 0
+            && denylistCatchUp.compareTo(MAX_DENYLIST_CATCH_UP) <= 0,
+        "--denylist-catch-up must be between 100ms and 1m");
     if (algorithm == SigningAlgorithm.HS256) {
       require(hs256Secret != null,
           "--algorithm HS256 needs a secret: --hs256-secret-file FILE or the environment variable KEYCARD_HS256_SECRET");
@@ -70,6 +83,16 @@ public record ServerConfig(
       require(hs256Secret == null, "an HS256 secret was given but --algorithm is " + algorithm
           + "; remove --hs256-secret-file / KEYCARD_HS256_SECRET or use --algorithm HS256");
     }
+  }
+
+  /** A configuration with the embedded database in {@code dataDir} and the default catch-up. */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize,
+      ListenerLimits limits) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, new StoreConfig.Embedded(dataDir),
+        DEFAULT_DENYLIST_CATCH_UP);
   }
 
   /** A configuration with the default {@link ListenerLimits}. */
@@ -93,25 +116,34 @@ public record ServerConfig(
   /** A copy listening elsewhere; tests use port 0. */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
-        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits);
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        denylistCatchUp);
   }
 
   /** A copy with other listener limits; tests use short timeouts. */
   public ServerConfig withLimits(ListenerLimits newLimits) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
-        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits);
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits, store,
+        denylistCatchUp);
+  }
+
+  /** A copy that reads other instances' revocations this often; tests use short intervals. */
+  public ServerConfig withDenylistCatchUp(Duration interval) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        interval);
   }
 
   @Override
   public String toString() {
-    // The secret stays out of logs.
+    // The secrets stay out of logs (StoreConfig hides the database password).
     return "ServerConfig[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", issuer=" + issuer
         + ", audience=" + audience + ", accessTokenTtl=" + Durations.format(accessTokenTtl)
         + ", tokenFormat=" + tokenFormat + ", algorithm=" + algorithm
         + ", clockSkew=" + Durations.format(clockSkew) + ", refreshIdleTtl=" + Durations.format(refreshIdleTtl)
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
         + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
-        + ", limits=" + limits + "]";
+        + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp) + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */

@@ -1,7 +1,7 @@
 package dev.keycard.server.edge;
 
 import dev.keycard.core.signedurl.UrlCheck;
-import dev.keycard.server.stream.StreamId;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.stream.UrlScheme;
 
 /**

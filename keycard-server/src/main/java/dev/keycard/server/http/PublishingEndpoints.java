@@ -2,12 +2,12 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.core.stream.IssuedStreamKey;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKey;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.IngestStatus;
 import dev.keycard.server.stream.OriginReply;
-import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Vertx;

@@ -1,11 +1,12 @@
 package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.stream.PlaybackCookie;
 import dev.keycard.server.stream.Registration;
 import dev.keycard.server.stream.StartResult;
-import dev.keycard.server.stream.StreamId;
+import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Vertx;
@@ -36,13 +37,25 @@ final class StreamEndpoints {
    */
   void start(RoutingContext ctx, AccessToken token) {
     streamId(ctx).ifPresent(id -> {
-      if (streaming.start().blocks()) {
-        // CloudFront's cookies are an RSA signature: not on the event loop.
-        Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+      // A stream another process (the CLI) registered is not in memory yet: ask the store first, on a
+      // worker, so it can be watched at once. Only for a token that may watch it: the answer to one that
+      // may not must not depend on whether the stream exists.
+      if (StreamScopes.canWatch(token.scopes(), id)
+          && streaming.registry().presence(id) == StreamRegistry.Presence.UNCERTAIN) {
+        Blocking.run(vertx, ctx, () -> streaming.registry().confirm(id), found -> startKnown(ctx, token, id));
       } else {
-        answer(ctx, streaming.start().start(token, id));
+        startKnown(ctx, token, id);
       }
     });
+  }
+
+  private void startKnown(RoutingContext ctx, AccessToken token, StreamId id) {
+    if (streaming.start().blocks()) {
+      // CloudFront's cookies are an RSA signature: not on the event loop.
+      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+    } else {
+      answer(ctx, streaming.start().start(token, id));
+    }
   }
 
   private static void answer(RoutingContext ctx, StartResult result) {

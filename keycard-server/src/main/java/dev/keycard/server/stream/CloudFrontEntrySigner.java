@@ -3,6 +3,7 @@ package dev.keycard.server.stream;
 import dev.keycard.core.signedurl.CloudFrontCookies;
 import dev.keycard.core.signedurl.CloudFrontPolicy;
 import dev.keycard.core.signedurl.CloudFrontSigner;
+import dev.keycard.core.stream.StreamId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

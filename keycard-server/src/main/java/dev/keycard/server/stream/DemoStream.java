@@ -4,6 +4,7 @@ import dev.keycard.core.hls.LivePlaylistWindow;
 import dev.keycard.core.hls.SegmentFile;
 import dev.keycard.core.hls.SegmentLookup;
 import dev.keycard.core.hls.SegmentManifest;
+import dev.keycard.core.stream.StreamId;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;

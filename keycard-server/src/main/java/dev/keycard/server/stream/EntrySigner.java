@@ -1,5 +1,7 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamId;
+
 /**
  * Signs what a player starts a stream from: the entry playlist URL that stream-start hands out (and,
  * for CDNs that check cookies, the cookies that go with it). One implementation per delivery scheme:

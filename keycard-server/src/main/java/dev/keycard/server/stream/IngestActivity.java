@@ -2,6 +2,7 @@ package dev.keycard.server.stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keycard.core.stream.StreamId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

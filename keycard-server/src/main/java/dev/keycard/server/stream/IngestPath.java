@@ -1,5 +1,6 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKeys;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamId;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamId;
 import io.vertx.core.buffer.Buffer;
 import java.time.InstantSource;
 import java.util.List;

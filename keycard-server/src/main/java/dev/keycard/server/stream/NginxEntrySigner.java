@@ -3,6 +3,7 @@ package dev.keycard.server.stream;
 import dev.keycard.core.signedurl.NginxDirectoryToken;
 import dev.keycard.core.signedurl.UrlGrant;
 import dev.keycard.core.signedurl.UrlSigner;
+import dev.keycard.core.stream.StreamId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -14,24 +14,46 @@ import java.util.Objects;
 /**
  * Signs and checks the URLs of live playback with keycard's own schemes, from one key set. The API
  * signs a stream's playlist URL; the edge checks every request (one HMAC, on the event loop) and signs
- * the URIs of the playlists it rewrites. Built once, immutable and thread-safe.
+ * the URIs of the playlists it rewrites. Thread-safe: {@link #useKeys} swaps in signers and verifiers
+ * built from another key set (a key another instance stored), which a request picks up with one
+ * volatile read.
  */
 public final class PlaybackUrls {
   private static final String PREFIX_MARKER = "/t/";
 
+  /** Everything built from one key set, swapped as a whole. */
+  private record Signers(UrlSigningKeys keys, HmacUrlSigner querySigner, PathPrefixSigner prefixSigner,
+      HmacUrlVerifier queryVerifier, PathPrefixVerifier prefixVerifier) {}
+
   private final UrlScheme scheme;
-  private final HmacUrlSigner querySigner;
-  private final PathPrefixSigner prefixSigner;
-  private final HmacUrlVerifier queryVerifier;
-  private final PathPrefixVerifier prefixVerifier;
+  private final InstantSource clock;
+  private volatile Signers signers;
 
   public PlaybackUrls(UrlSigningKeys keys, UrlScheme scheme, InstantSource clock) {
-    Objects.requireNonNull(keys, "keys");
     this.scheme = Objects.requireNonNull(scheme, "scheme");
-    this.querySigner = new HmacUrlSigner(keys);
-    this.prefixSigner = new PathPrefixSigner(keys);
-    this.queryVerifier = new HmacUrlVerifier(keys, clock);
-    this.prefixVerifier = new PathPrefixVerifier(keys, clock);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.signers = signers(keys);
+  }
+
+  private Signers signers(UrlSigningKeys keys) {
+    Objects.requireNonNull(keys, "keys");
+    return new Signers(keys, new HmacUrlSigner(keys), new PathPrefixSigner(keys), new HmacUrlVerifier(keys, clock),
+        new PathPrefixVerifier(keys, clock));
+  }
+
+  /**
+   * Signs with {@code keys} from now on, and accepts URLs signed with any of them; a set equal to the
+   * one in use changes nothing.
+   */
+  public void useKeys(UrlSigningKeys keys) {
+    if (!signers.keys().keys().equals(keys.keys())) {
+      signers = signers(keys);
+    }
+  }
+
+  /** The key set in use. */
+  public UrlSigningKeys keys() {
+    return signers.keys();
   }
 
   /** The scheme stream-start hands out. */
@@ -65,17 +87,18 @@ public final class PlaybackUrls {
 
   private String sign(UrlScheme in, UrlGrant grant) {
     return switch (in) {
-      case KEYCARD -> querySigner.sign(grant);
-      case PREFIX -> prefixSigner.sign(grant);
+      case KEYCARD -> signers.querySigner().sign(grant);
+      case PREFIX -> signers.prefixSigner().sign(grant);
       case NGINX, CLOUDFRONT -> throw new IllegalArgumentException("keycard's edge signs only its own schemes, not " + in);
     };
   }
 
   /** Checks a request in whichever keycard scheme it carries; never throws for a bad URL. */
   public UrlCheck verify(String rawPath, String rawQuery, String clientIp) {
+    Signers current = signers;
     return schemeOf(rawPath) == UrlScheme.PREFIX
-        ? prefixVerifier.verify(rawPath, rawQuery, clientIp)
-        : queryVerifier.verify(rawPath, rawQuery, clientIp);
+        ? current.prefixVerifier().verify(rawPath, rawQuery, clientIp)
+        : current.queryVerifier().verify(rawPath, rawQuery, clientIp);
   }
 
   public static UrlScheme schemeOf(String rawPath) {

@@ -2,6 +2,8 @@ package dev.keycard.server.stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.stream.StreamStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,5 +1,6 @@
 package dev.keycard.server.stream;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.token.AccessToken;
 import java.security.SecureRandom;
 import java.util.Base64;

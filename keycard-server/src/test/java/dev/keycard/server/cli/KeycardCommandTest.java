@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.server.config.EnvironmentDefaults;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.StoreConfig;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.testing.TestKeycard;
 import java.io.ByteArrayInputStream;
@@ -135,6 +136,57 @@ class KeycardCommandTest {
     assertThat(c.refreshGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxTokenSize()).isEqualTo(8192);
     assertThat(c.dataDir()).isEqualTo(Path.of("./keycard-data"));
+    assertThat(c.store()).isEqualTo(new StoreConfig.Embedded(Path.of("./keycard-data")));
+    assertThat(c.denylistCatchUp()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void databaseUrlWithItsPasswordFromTheEnvironmentOrAFileNamesTheBackend() throws Exception {
+    ServerConfig fromEnv = serveConfig(Map.of("KEYCARD_DATABASE_URL", "postgresql://kc@db.internal:5433/keycard?sslmode=require",
+        "KEYCARD_DATABASE_PASSWORD", "pg-secret-from-env"));
+    assertThat(fromEnv.store()).isEqualTo(new StoreConfig.Postgres("jdbc:postgresql://db.internal:5433/keycard?sslmode=require",
+        "kc", "pg-secret-from-env"));
+    assertThat(fromEnv.toString()).contains("jdbc:postgresql://db.internal:5433/keycard").doesNotContain("pg-secret");
+
+    Path file = dir.resolve("pg-password");
+    Files.writeString(file, "pg-secret-from-file\n");
+    ServerConfig fromFile = serveConfig(Map.of("KEYCARD_DATABASE_PASSWORD", "ignored"), "--database-url",
+        "jdbc:postgresql://db.internal/keycard", "--database-password-file", file.toString());
+    assertThat(fromFile.store()).isEqualTo(new StoreConfig.Postgres("jdbc:postgresql://db.internal/keycard", null,
+        "pg-secret-from-file"));
+  }
+
+  @Test
+  void aPasswordInTheDatabaseUrlIsRefusedWithoutRepeatingIt() {
+    for (String url : new String[] {"postgresql://kc:hunter2-db@db.internal/keycard",
+        "jdbc:postgresql://db.internal/keycard?user=kc&password=hunter2-db"}) {
+      Run r = run("clients", "add", "eve", "--data-dir", dir.toString(), "--database-url", url);
+      assertThat(r.exit()).as(url).isEqualTo(2);
+      assertThat(r.err()).contains("--database-url must not hold the password", "KEYCARD_DATABASE_PASSWORD")
+          .doesNotContain("hunter2");
+    }
+  }
+
+  @Test
+  void aPostgresqlUrlIsAClearErrorInThisBuildNotTheEmbeddedDatabase() {
+    Path data = dir.resolve("untouched");
+    Run r = run("", Map.of("KEYCARD_DATABASE_PASSWORD", "pg-secret"), "clients", "add", "svc", "--data-dir",
+        data.toString(), "--database-url", "postgresql://kc@db.internal/keycard");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("PostgreSQL backend is not built into this jar").doesNotContain("pg-secret");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void databaseSettingsThatCannotBeRightAreRefused() {
+    Run strayPassword = run("", Map.of("KEYCARD_DATABASE_PASSWORD", "pg-secret"), "streams", "add", "cam1",
+        "--data-dir", dir.toString());
+    assertThat(strayPassword.exit()).isEqualTo(2);
+    assertThat(strayPassword.err()).contains("no --database-url").doesNotContain("pg-secret");
+    Run otherDatabase = run("keys", "rotate", "--data-dir", dir.toString(), "--database-url", "mysql://db/keycard");
+    assertThat(otherDatabase.exit()).isEqualTo(2);
+    assertThat(otherDatabase.err()).contains("--database-url must be a PostgreSQL URL");
+    assertThat(run("serve", "--denylist-catch-up", "10ms").err()).contains("--denylist-catch-up");
   }
 
   @Test
@@ -205,6 +257,7 @@ class KeycardCommandTest {
     assertThat(help.exit()).isEqualTo(0);
     assertThat(help.out()).contains("--data-dir", "--port", "--host", "--issuer", "--audience", "--access-token-ttl",
         "--token-format", "--algorithm", "--hs256-secret-file", "--clock-skew", "--refresh-idle-ttl",
-        "--refresh-absolute-ttl", "--refresh-grace", "--max-token-size", "--config");
+        "--refresh-absolute-ttl", "--refresh-grace", "--max-token-size", "--denylist-catch-up", "--database-url",
+        "--database-password-file", "--config");
   }
 }

@@ -2,13 +2,13 @@ package dev.keycard.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.store.Stores;
 import dev.keycard.core.stream.KeyCheck;
 import dev.keycard.core.stream.KeyRefusal;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKeys;
-import dev.keycard.server.store.Database;
-import dev.keycard.server.store.JdbcStreamKeyStore;
-import dev.keycard.server.store.JdbcStreamStore;
-import dev.keycard.server.stream.StreamId;
+import dev.keycard.server.config.StoreConfig;
+import dev.keycard.server.store.StoreFactory;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,8 +39,8 @@ class StreamsCommandTest {
 
     assertThat(run("streams", "add", "cam1", "--data-dir", dataDir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("already exists");
-    try (Database db = Database.open(dataDir)) {
-      assertThat(new JdbcStreamStore(db.dataSource()).all()).containsExactly(new StreamId("cam1"));
+    try (Stores db = stores()) {
+      assertThat(db.streams().all()).containsExactly(new StreamId("cam1"));
     }
   }
 
@@ -62,8 +62,12 @@ class StreamsCommandTest {
         .substring(name.length() + 2);
   }
 
-  private StreamKeys keys(Database db) {
-    return new StreamKeys(new JdbcStreamKeyStore(db.dataSource()), new SecureRandom(), InstantSource.system());
+  private Stores stores() {
+    return StoreFactory.open(new StoreConfig.Embedded(dataDir));
+  }
+
+  private StreamKeys keys(Stores db) {
+    return new StreamKeys(db.streamKeys(), new SecureRandom(), InstantSource.system());
   }
 
   @Test
@@ -76,7 +80,7 @@ class StreamsCommandTest {
     assertThat(key).startsWith("kcsk_");
     assertThat(printed("ingest_path")).isEqualTo("/ingest/cam1/" + key + "/index.m3u8");
     assertThat(out.toString()).contains("shown once");
-    try (Database db = Database.open(dataDir)) {
+    try (Stores db = stores()) {
       assertThat(keys(db).check("cam1", key)).isInstanceOf(KeyCheck.Valid.class);
       assertThat(keys(db).list("cam1")).singleElement().satisfies(k -> assertThat(k.hash()).isNotEqualTo(key));
     }
@@ -101,7 +105,7 @@ class StreamsCommandTest {
     run("streams", "keys", "add", "cam1", "--data-dir", dir());
     String key = printed("stream_key");
     String keyId;
-    try (Database db = Database.open(dataDir)) {
+    try (Stores db = stores()) {
       keyId = keys(db).list("cam1").get(0).keyId();
     }
 
@@ -109,7 +113,7 @@ class StreamsCommandTest {
     assertThat(out.toString()).contains("stream key " + keyId + " of stream cam1 revoked");
     assertThat(run("streams", "keys", "revoke", "cam1", "0123456789ab", "--data-dir", dir())).isEqualTo(2);
     assertThat(err.toString()).contains("has no key '0123456789ab'");
-    try (Database db = Database.open(dataDir)) {
+    try (Stores db = stores()) {
       assertThat(keys(db).check("cam1", key)).isEqualTo(new KeyCheck.Invalid(KeyRefusal.REVOKED));
     }
   }
@@ -125,7 +129,7 @@ class StreamsCommandTest {
     String fresh = printed("stream_key");
     assertThat(fresh).isNotEqualTo(old);
     assertThat(out.toString()).contains("revoked as of");
-    try (Database db = Database.open(dataDir)) {
+    try (Stores db = stores()) {
       assertThat(keys(db).check("cam1", old)).as("still inside the overlap").isInstanceOf(KeyCheck.Valid.class);
       assertThat(keys(db).check("cam1", fresh)).isInstanceOf(KeyCheck.Valid.class);
       assertThat(keys(db).list("cam1")).filteredOn(k -> k.revokedAt() != null).singleElement()

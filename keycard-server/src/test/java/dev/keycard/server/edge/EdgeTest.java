@@ -225,7 +225,7 @@ class EdgeTest {
   @Test
   void answersStreamOfflineForARegisteredStreamNobodyPublished() {
     TestEdge e = edge();
-    e.registry.register(new dev.keycard.server.stream.StreamId("quiet"));
+    e.registry.register(new dev.keycard.core.stream.StreamId("quiet"));
 
     assertRefused(e.client.get(e.signed("/live/quiet/index.m3u8")), 503, "stream_offline");
   }

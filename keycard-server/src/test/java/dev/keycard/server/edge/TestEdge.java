@@ -2,14 +2,14 @@ package dev.keycard.server.edge;
 
 import dev.keycard.core.signedurl.UrlSigningKey;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.testing.InMemoryStreamStore;
 import dev.keycard.core.testing.MutableClock;
-import dev.keycard.server.stream.InMemoryStreamStore;
 import dev.keycard.server.stream.LocalOrigin;
 import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.Origin;
 import dev.keycard.server.stream.OriginReply;
 import dev.keycard.server.stream.PlaybackUrls;
-import dev.keycard.server.stream.StreamId;
 import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.testing.MediaClient;

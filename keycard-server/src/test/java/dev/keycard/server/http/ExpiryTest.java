@@ -6,7 +6,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.core.testing.MutableClock;
 import dev.keycard.server.cli.KeycardCommand;
-import dev.keycard.server.store.JdbcRefreshTokenStore;
 import dev.keycard.server.testing.TestHttp.Answer;
 import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +64,7 @@ class ExpiryTest {
   void maintenancePurgesFamiliesPastTheirAbsoluteLifetime() throws Exception {
     JsonObject tokens = keycard.http().login("pia", "pia's password").json();
     String family = SignedJWT.parse(tokens.getString("access_token")).getJWTClaimsSet().getStringClaim("sid");
-    var store = new JdbcRefreshTokenStore(keycard.server().database().dataSource());
+    var store = keycard.server().stores().refreshTokens();
     assertThat(store.findFamily(family)).isPresent();
     clock.advance(Duration.ofDays(30).plusSeconds(1));
     keycard.server().runMaintenance();

@@ -115,7 +115,7 @@ class LifecycleTest {
     try (TestKeycard keycard = TestKeycard.start(dataDir)) {
       keycard.addUser("ivan", "ivan's password", "");
       String access = keycard.http().login("ivan", "ivan's password").json().getString("access_token");
-      keycard.server().database().close();
+      keycard.server().stores().close();
 
       Answer login = keycard.http().login("ivan", "ivan's password");
       assertThat(login.status()).isEqualTo(503);

@@ -57,7 +57,7 @@ class LoggingTest {
           "Authorization", basic("svc", clientSecret + "x"));
       http.postForm("/oauth2/introspect", params("token", next.getString("access_token")),
           "Authorization", basic("svc", clientSecret));
-      keycard.server().database().close();
+      keycard.server().stores().close();
       http.login("olga", password); // 503, logged
       http.refresh(next.getString("refresh_token"));
     } finally {

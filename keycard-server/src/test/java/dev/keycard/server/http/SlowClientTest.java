@@ -5,7 +5,10 @@ import static dev.keycard.server.testing.TestHttp.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.ListenerLimits;
+import dev.keycard.server.config.StreamingConfig;
+import dev.keycard.server.store.h2.H2Database;
 import dev.keycard.server.testing.CapturedLogs;
 import dev.keycard.server.testing.Media;
 import dev.keycard.server.testing.MediaClient;
@@ -15,13 +18,13 @@ import dev.keycard.server.testing.SystemTools;
 import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.json.JsonObject;
 import dev.keycard.server.stream.OriginReply;
-import dev.keycard.server.stream.StreamId;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,10 +51,15 @@ class SlowClientTest {
   static TestKeycard keycard;
   static String publishToken;
 
+  /** The embedded database, opened here so a test can take every pooled connection. */
+  static H2Database database;
+
   @BeforeAll
   static void start() {
-    keycard = TestKeycard.start(dataDir,
-        c -> c.withLimits(new ListenerLimits(HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT, 8192)));
+    database = H2Database.open(dataDir);
+    keycard = TestKeycard.start(TestKeycard.config(dataDir)
+            .withLimits(new ListenerLimits(HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT, 8192)),
+        StreamingConfig.defaults(), InstantSource.system(), c -> database.stores());
     String secret = keycard.addClient("encoder", "stream:publish");
     publishToken = keycard.http().postForm("/oauth2/token", params("grant_type", "client_credentials"),
         "Authorization", basic("encoder", secret)).json().getString("access_token");
@@ -166,7 +174,7 @@ class SlowClientTest {
   @Test
   void answerNotReadyInTimeBecauseTheStoreHangsGets503AndTheConnectionStaysUsable() throws Exception {
     // Every pooled database connection taken: the login's worker waits for one, as behind a hung store.
-    HikariDataSource pool = (HikariDataSource) keycard.server().database().dataSource();
+    HikariDataSource pool = (HikariDataSource) database.dataSource();
     List<Connection> taken = new ArrayList<>();
     try (RawConnection client = new RawConnection(port("api"))) {
       for (int i = 0; i < pool.getMaximumPoolSize(); i++) {

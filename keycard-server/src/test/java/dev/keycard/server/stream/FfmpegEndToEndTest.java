@@ -4,6 +4,7 @@ import static dev.keycard.server.testing.TestHttp.basic;
 import static dev.keycard.server.testing.TestHttp.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.testing.SystemTools;
 import dev.keycard.server.testing.TestHttp;
 import dev.keycard.server.testing.TestHttp.Answer;

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.keycard.core.stream.IssuedStreamKey;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.server.cli.KeycardCommand;
 import dev.keycard.server.config.ServerConfig;

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.testing.InMemoryStreamStore;
 import dev.keycard.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;

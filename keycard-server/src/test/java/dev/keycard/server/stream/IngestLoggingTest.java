@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.testing.Media;
 import dev.keycard.server.testing.MediaClient;
 import dev.keycard.server.testing.TestKeycard;
@@ -43,7 +44,7 @@ class IngestLoggingTest {
       assertThat(api.put("/ingest/" + key + "/seg-1.ts", Media.ts(2, 1)).status()).isEqualTo(400);
       assertThat(api.put("/ingest/cam1/" + key, Media.ts(2, 1)).status()).isEqualTo(400);
       assertThat(api.get("/api/v1/streams/cam1/keys/" + key).status()).isIn(401, 404, 405);
-      keycard.server().database().close();
+      keycard.server().stores().close();
       assertThat(api.put("/ingest/cam1/" + key + "/seg-2.ts", Media.ts(2, 1)).status()).isEqualTo(503);
     } finally {
       root.detachAppender(captured);

@@ -2,6 +2,7 @@ package dev.keycard.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.stream.StreamId;
 import org.junit.jupiter.api.Test;
 
 class IngestPathTest {

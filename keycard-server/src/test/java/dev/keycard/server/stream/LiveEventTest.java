@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.testing.FfmpegProcess;
 import dev.keycard.server.testing.HlsJsPlayer;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keycard.core.signedurl.NginxDirectoryToken;
 import dev.keycard.core.signedurl.RealNginx;
 import dev.keycard.core.signedurl.UrlGrant;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.CdnConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.testing.FfmpegProcess;

@@ -2,6 +2,7 @@ package dev.keycard.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.CdnConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.testing.MediaClient;

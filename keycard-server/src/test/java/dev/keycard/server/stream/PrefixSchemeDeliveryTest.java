@@ -26,7 +26,7 @@ class PrefixSchemeDeliveryTest {
         StreamingConfig.defaults().withUrlScheme(UrlScheme.PREFIX), InstantSource.system(), TestKeycard.FAST_HASHER)) {
       MediaClient api = new MediaClient("http://127.0.0.1:" + server.port());
       MediaClient edge = new MediaClient(server.edgeBaseUrl());
-      new dev.keycard.server.store.JdbcUserStore(server.database().dataSource()).add(new dev.keycard.core.account.User(
+      server.stores().users().add(new dev.keycard.core.account.User(
           "zoe", TestKeycard.FAST_HASHER.hash("zoe's password"), java.util.Set.of("stream:watch"), java.time.Instant.now()));
       String token = new JsonObject(api.post("/auth/login",
           new JsonObject().put("username", "zoe").put("password", "zoe's password")).text()).getString("access_token");

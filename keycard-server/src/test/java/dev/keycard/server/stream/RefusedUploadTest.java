@@ -3,6 +3,7 @@ package dev.keycard.server.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.testing.Media;
 import dev.keycard.server.testing.MediaClient;
 import dev.keycard.server.testing.RawHttp;

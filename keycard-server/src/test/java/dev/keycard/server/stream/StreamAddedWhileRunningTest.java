@@ -41,6 +41,22 @@ class StreamAddedWhileRunningTest {
     }
   }
 
+  /** The same for viewers: stream-start found such a stream only at the next reload too. */
+  @Test
+  void streamAddedByTheCliCanBeStartedAtOnce() {
+    try (TestKeycard keycard = TestKeycard.start(TestKeycard.config(dir.resolve("data")), clock)) {
+      keycard.addUser("vera", "vera's password", "stream:watch");
+      String token = keycard.http().login("vera", "vera's password").json().getString("access_token");
+
+      cli("streams", "add", "cam8", "--data-dir", dir.resolve("data").toString());
+
+      assertThat(keycard.http().postJson("/api/v1/stream/start", new io.vertx.core.json.JsonObject().put("stream_id", "cam8"),
+          "Authorization", "Bearer " + token).status()).isEqualTo(200);
+      assertThat(keycard.http().postJson("/api/v1/stream/start", new io.vertx.core.json.JsonObject().put("stream_id", "cam7"),
+          "Authorization", "Bearer " + token).status()).isEqualTo(404);
+    }
+  }
+
   @Test
   void unknownStreamIsRememberedOnlyBriefly() {
     try (TestKeycard keycard = TestKeycard.start(TestKeycard.config(dir.resolve("data")), clock)) {

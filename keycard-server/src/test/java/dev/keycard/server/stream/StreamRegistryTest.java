@@ -2,6 +2,9 @@ package dev.keycard.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.stream.StreamStore;
+import dev.keycard.core.testing.InMemoryStreamStore;
 import dev.keycard.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keycard.core.signedurl.UrlCheck;
 import dev.keycard.core.signedurl.UrlSigningKey;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.testing.InMemoryStreamStore;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.core.testing.MutableClock;
 import java.net.URI;

@@ -2,6 +2,7 @@ package dev.keycard.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.server.config.CdnConfig;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.Roles.Role;

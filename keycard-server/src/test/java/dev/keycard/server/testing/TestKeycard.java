@@ -5,18 +5,19 @@ import dev.keycard.core.account.User;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
+import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.config.TokenFormat;
-import dev.keycard.server.store.JdbcClientStore;
-import dev.keycard.server.store.JdbcUserStore;
+import dev.keycard.server.store.StoreFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,14 +34,17 @@ public final class TestKeycard implements AutoCloseable {
   private final StreamingConfig streaming;
   private final Roles roles;
   private final InstantSource clock;
+  private final Function<ServerConfig, Stores> backend;
   private KeycardServer server;
   private TestHttp http;
 
-  private TestKeycard(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock) {
+  private TestKeycard(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock,
+      Function<ServerConfig, Stores> backend) {
     this.config = config;
     this.streaming = streaming;
     this.roles = roles;
     this.clock = clock;
+    this.backend = backend;
   }
 
   public static ServerConfig config(Path dataDir) {
@@ -72,13 +76,24 @@ public final class TestKeycard implements AutoCloseable {
 
   /** Running only {@code roles}: an edge-only instance, an origin, an API (several may share a data directory). */
   public static TestKeycard start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock) {
-    TestKeycard k = new TestKeycard(config, streaming, roles, clock);
+    return start(config, streaming, roles, clock, c -> StoreFactory.open(c.store()));
+  }
+
+  /** On stores the test opens itself ({@code backend} is called at each start), to reach into the backend. */
+  public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock,
+      Function<ServerConfig, Stores> backend) {
+    return start(config, streaming, Roles.ALL, clock, backend);
+  }
+
+  private static TestKeycard start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock,
+      Function<ServerConfig, Stores> backend) {
+    TestKeycard k = new TestKeycard(config, streaming, roles, clock, backend);
     k.startServer();
     return k;
   }
 
   private void startServer() {
-    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER);
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config));
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
@@ -105,20 +120,20 @@ public final class TestKeycard implements AutoCloseable {
   }
 
   public void addUser(String username, String password, String scope) {
-    new JdbcUserStore(server.database().dataSource())
+    server.stores().users()
         .add(new User(username, FAST_HASHER.hash(password), Scopes.parse(scope), clock.instant()));
   }
 
   /** Adds a confidential client and returns its secret. */
   public String addClient(String clientId, String scope) {
     String secret = new Secrets(new SecureRandom()).newToken("kcs_", 32);
-    new JdbcClientStore(server.database().dataSource())
+    server.stores().clients()
         .add(new Client(clientId, Secrets.hash(secret), Scopes.parse(scope), clock.instant()));
     return secret;
   }
 
   public void addPublicClient(String clientId, String scope) {
-    new JdbcClientStore(server.database().dataSource())
+    server.stores().clients()
         .add(new Client(clientId, null, Scopes.parse(scope), clock.instant()));
   }
 

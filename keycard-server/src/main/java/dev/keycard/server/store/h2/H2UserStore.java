@@ -1,0 +1,30 @@
+package dev.keycard.server.store.h2;
+
+import dev.keycard.core.account.User;
+import dev.keycard.core.account.UserStore;
+import dev.keycard.core.token.Scopes;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@link UserStore} in the {@code users} table. */
+final class H2UserStore implements UserStore {
+  private final Sql sql;
+
+  H2UserStore(DataSource dataSource) {
+    this.sql = new Sql(dataSource);
+  }
+
+  @Override
+  public Optional<User> find(String username) {
+    return sql.queryOne("SELECT username, password_hash, scopes, created_at FROM users WHERE username = ?",
+        rs -> new User(rs.getString("username"), rs.getString("password_hash"),
+            Scopes.parse(rs.getString("scopes")), Sql.instant(rs, "created_at")),
+        username);
+  }
+
+  @Override
+  public void add(User user) {
+    sql.update("INSERT INTO users (username, password_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
+        user.username(), user.passwordHash(), Scopes.format(user.scopes()), user.createdAt());
+  }
+}
