@@ -193,8 +193,7 @@ public final class KeycardServer implements AutoCloseable {
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
           : origin;
-      Edge edge = roles.edge() ? new Edge(vertx, edgeOrigin, playback, streamingConfig.edgeCacheBytes(),
-          Edge.segmentDirectory(streamingConfig.edgeCacheBytes()), clock) : null;
+      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock) : null;
       // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
       int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
           (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));
@@ -236,10 +235,10 @@ public final class KeycardServer implements AutoCloseable {
             + " from this origin (/origin/ answers 404)");
       }
       if (edge != null) {
-        log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, origin {}, segments cached in {},"
-            + " demo stream {})", config.host(), edgePort, edgeBaseUrl,
+        log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, origin {}, demo stream {})",
+            config.host(), edgePort, edgeBaseUrl,
             edgeOrigin instanceof HttpOrigin remote ? remote.baseUrl() : "in this process",
-            edge.segmentFiles() == null ? "memory" : edge.segmentFiles(), streamingConfig.demoStream() ? "on" : "off");
+            streamingConfig.demoStream() ? "on" : "off");
       }
       if (!streamingConfig.urlScheme().servedByEdge()) {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
@@ -352,9 +351,6 @@ public final class KeycardServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (edge != null) {
-        edge.close();
-      }
       vertx.close().await();
     } finally {
       stores.close();

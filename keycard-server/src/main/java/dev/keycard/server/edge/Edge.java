@@ -17,13 +17,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,26 +40,17 @@ public final class Edge implements Handler<HttpServerRequest> {
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   private static final CharSequence PRIVATE_SEGMENT = HttpHeaders.createOptimized("private, max-age=60");
   private static final Logger log = LoggerFactory.getLogger(Edge.class);
-  /** A segment evicted between the cache's answer and its sending is fetched again, this many times at most. */
-  private static final int MAX_SEGMENT_ATTEMPTS = 3;
 
   private final Origin origin;
   private final PlaybackRules rules;
-  private final SegmentFiles files;
   private final SegmentCache cache;
 
-  /** With segment files in {@link #segmentDirectory}'s default for {@code cacheBytes}, timed by the system clock. */
-  public Edge(Vertx vertx, Origin origin, PlaybackRules rules, long cacheBytes) {
-    this(vertx, origin, rules, cacheBytes, SegmentFiles.defaultDirectory(cacheBytes), InstantSource.system());
+  public Edge(Origin origin, PlaybackRules rules, long cacheBytes) {
+    this(origin, rules, cacheBytes, InstantSource.system());
   }
 
-  /**
-   * @param vertx            its worker pool writes and closes segment files
-   * @param segmentDirectory where cached segments are kept as unlinked files ({@code null}: in memory)
-   * @param clock            times the life of segments from an origin that gives them one ({@link Origin#segmentLife()})
-   */
-  public Edge(Vertx vertx, Origin origin, PlaybackRules rules, long cacheBytes, Path segmentDirectory,
-      InstantSource clock) {
+  /** @param clock times the life of segments from an origin that gives them one ({@link Origin#segmentLife()}) */
+  public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock) {
     this.origin = Objects.requireNonNull(origin, "origin");
     this.rules = Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(clock, "clock");
@@ -70,33 +58,8 @@ public final class Edge implements Handler<HttpServerRequest> {
       Instant now = clock.instant();
       return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
     };
-    // Once Vert.x is closing, what is left (closing the last files) runs on the caller.
-    Executor blocking = work -> vertx.executeBlocking(() -> {
-      work.run();
-      return null;
-    }, false).onFailure(e -> {
-      if (e instanceof RejectedExecutionException) {
-        work.run();
-      }
-    });
-    this.files = new SegmentFiles(segmentDirectory, blocking);
-    this.cache = new SegmentCache(cacheBytes, files, origin.segmentLife(), ticker);
+    this.cache = new SegmentCache(cacheBytes, origin.segmentLife(), ticker);
     origin.onChange(cache::invalidate);
-  }
-
-  /** The default directory for segment files: {@code /dev/shm} when it has room for the cache, else the temporary directory. */
-  public static Path segmentDirectory(long cacheBytes) {
-    return SegmentFiles.defaultDirectory(cacheBytes);
-  }
-
-  /** Where cached segments are kept as files, or {@code null} when in memory. */
-  public Path segmentFiles() {
-    return files.directory();
-  }
-
-  /** Drops the cached segments; their files close once the responses sending them are done. */
-  public void close() {
-    cache.invalidateAll();
   }
 
   @Override
@@ -119,7 +82,11 @@ public final class Edge implements Handler<HttpServerRequest> {
           origin.fetch(playlist.stream(), playlist.file()).whenComplete((reply, failure) ->
               onContext(context, response, () -> servePlaylist(response, playlist, reply, failure)));
         }
-        case ServeSegment segment -> serveSegment(request, segment, 1);
+        case ServeSegment segment -> {
+          Context context = Vertx.currentContext();
+          cache.get(segment.path(), () -> origin.fetch(segment.stream(), segment.file())).whenComplete((reply, failure) ->
+              onContext(context, response, () -> serveSegment(response, reply, failure)));
+        }
       }
     } catch (RuntimeException e) {
       fail(response, e);
@@ -146,53 +113,19 @@ public final class Edge implements Handler<HttpServerRequest> {
     }
   }
 
-  private void serveSegment(HttpServerRequest request, ServeSegment segment, int attempt) {
-    HttpServerResponse response = request.response();
-    Context context = Vertx.currentContext();
-    cache.get(segment.path(), () -> origin.fetch(segment.stream(), segment.file())).whenComplete((reply, failure) ->
-        onContext(context, response, () -> {
-          switch (reply) {
-            case SegmentFile file when failure == null -> {
-              if (file.retain()) {
-                send(request, file);
-              } else if (attempt < MAX_SEGMENT_ATTEMPTS) {
-                serveSegment(request, segment, attempt + 1); // evicted in between: it is fetched again
-              } else {
-                refuse(response, EdgeRefusal.ORIGIN_UNAVAILABLE);
-              }
-            }
-            case CachedReply.InMemory memory when failure == null -> segmentHead(response, memory.type(),
-                memory.body().length()).end(memory.body());
-            case CachedReply.Refused refused when failure == null -> refuseOrigin(response, refused.reply(), null);
-            case null, default -> refuseOrigin(response, null, failure);
-          }
-        }));
-  }
-
-  /** Sends a retained segment file with {@code sendfile}, and gives the reference back when it is out (or failed). */
-  private static void send(HttpServerRequest request, SegmentFile file) {
-    HttpServerResponse response = segmentHead(request.response(), file.type(), file.bytes());
-    try {
-      if (request.method() == HttpMethod.HEAD) {
-        response.end(); // Vert.x would write the file's bytes after the head of a HEAD answer
-        file.release();
-      } else {
-        response.sendFile(file.channel(), 0, file.bytes()).onComplete(sent -> file.release());
-      }
-    } catch (RuntimeException e) {
-      file.release();
-      throw e;
+  private static void serveSegment(HttpServerResponse response, OriginReply reply, Throwable failure) {
+    if (!(reply instanceof OriginReply.Found found) || failure != null) {
+      refuseOrigin(response, reply, failure);
+      return;
     }
-  }
-
-  private static HttpServerResponse segmentHead(HttpServerResponse response, MediaType type, long length) {
     // Segments never change under one name (a replaced one is dropped from the cache), but each
     // viewer's URL is signed for them alone: only the viewer's own cache may keep them.
-    return response.setStatusCode(200)
-        .putHeader(HttpHeaders.CONTENT_TYPE, type.contentType())
+    response.setStatusCode(200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, found.type().contentType())
         .putHeader(HttpHeaders.CACHE_CONTROL, PRIVATE_SEGMENT)
         // Explicit, so a HEAD (players probing a segment's size) gets it too: Vert.x drops it otherwise.
-        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(found.body().length()))
+        .end(found.body());
   }
 
   private static void refuseOrigin(HttpServerResponse response, OriginReply reply, Throwable failure) {

@@ -3,9 +3,12 @@ package dev.keycard.server.edge;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keycard.server.stream.OriginReply;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +22,11 @@ import java.util.function.Supplier;
  * so a thousand viewers arriving at a fresh segment cost the origin one request. Only segments are
  * kept; a "not found" or "offline" answer is dropped as soon as it arrives so it is asked again.
  *
- * <p>A segment enters the cache as an unlinked file ({@link SegmentFiles}), written once on a worker
- * thread, and is sent from there with {@code sendfile} on every hit. The cache holds one reference to
- * each file and gives it back when the segment leaves (evicted, replaced, expired); the file closes
- * once the responses still sending it are done too.
+ * <p>Segments are copied off the heap once when they enter the cache: Netty writes a heap buffer to a
+ * socket by first copying it into a direct buffer, on every request; a direct buffer goes out as is.
+ * The direct memory is freed by the garbage collector once an evicted segment is no longer being
+ * written (the JDK's {@link ByteBuffer#allocateDirect} cleaner), so it stays bounded by the cache size
+ * plus the segments in flight.
  *
  * <p>A segment stays until evicted or replaced (the origin says so through {@code onChange}), or,
  * from an origin that cannot say so, for the life it gives ({@code Origin.segmentLife()}), timed by
@@ -32,33 +36,29 @@ import java.util.function.Supplier;
  * loop must not hand work to the common pool only to wait for it.
  */
 final class SegmentCache {
-  private final AsyncCache<String, CachedReply> cache;
-  private final SegmentFiles files;
+  private final AsyncCache<String, OriginReply> cache;
   private final long maxBytes;
 
+  SegmentCache(long maxBytes) {
+    this(maxBytes, Optional.empty(), Ticker.systemTicker());
+  }
+
   /**
-   * @param files  makes what is kept of an origin's answer
    * @param life   how long a segment may be served after it was fetched; empty: until evicted or invalidated
    * @param ticker what times that life
    */
-  SegmentCache(long maxBytes, SegmentFiles files, Optional<Duration> life, Ticker ticker) {
+  SegmentCache(long maxBytes, Optional<Duration> life, Ticker ticker) {
     if (maxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be at least 1");
     }
     this.maxBytes = maxBytes;
-    this.files = files;
-    Caffeine<String, CachedReply> builder = Caffeine.newBuilder()
+    Caffeine<String, OriginReply> builder = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((String path, CachedReply reply) -> (int) Math.min(Integer.MAX_VALUE, reply.bytes()))
-        .removalListener((String path, CachedReply reply, RemovalCause cause) -> {
-          if (reply instanceof SegmentFile file) {
-            file.release();
-          }
-        })
+        .weigher((String path, OriginReply reply) -> reply instanceof OriginReply.Found f ? f.weight() : 0)
         .executor(Runnable::run)
         .ticker(ticker);
     if (life.isPresent()) {
-      builder = builder.expireAfter(Expiry.creating((String path, CachedReply reply) -> life.get()));
+      builder = builder.expireAfter(Expiry.creating((String path, OriginReply reply) -> life.get()));
     }
     this.cache = builder.buildAsync();
   }
@@ -69,31 +69,25 @@ final class SegmentCache {
    * {@link Edge#originFailed}: a failed load would otherwise be logged again by Caffeine, with its
    * stack trace, for every viewer while an origin is down.
    */
-  CompletableFuture<CachedReply> get(String path, Supplier<CompletionStage<OriginReply>> fill) {
-    CompletableFuture<CachedReply> reply = cache.get(path, (key, executor) -> fill.get().toCompletableFuture()
+  CompletableFuture<OriginReply> get(String path, Supplier<CompletionStage<OriginReply>> fill) {
+    CompletableFuture<OriginReply> reply = cache.get(path, (key, executor) -> fill.get().toCompletableFuture()
         .handle((found, failure) -> {
           if (failure != null) {
             Edge.originFailed(failure);
             return null;
           }
-          return found;
-        })
-        .thenCompose(found -> found == null ? CompletableFuture.completedFuture(null) : files.keep(found)));
+          return offHeap(found);
+        }));
     if (reply.isDone()) {
-      dropUnlessSegment(path, reply);
+      dropUnlessFound(path, reply);
     } else {
-      reply.whenComplete((r, e) -> dropUnlessSegment(path, reply));
+      reply.whenComplete((r, e) -> dropUnlessFound(path, reply));
     }
     return reply;
   }
 
   void invalidate(String path) {
     cache.synchronous().invalidate(path);
-  }
-
-  /** Drops every segment (their files close once no response is sending them). */
-  void invalidateAll() {
-    cache.synchronous().invalidateAll();
   }
 
   /** Bytes held now, after pending evictions. */
@@ -106,9 +100,18 @@ final class SegmentCache {
     return maxBytes;
   }
 
-  private void dropUnlessSegment(String path, CompletableFuture<CachedReply> reply) {
-    CachedReply r = reply.getNow(null);
-    if (!(r instanceof SegmentFile || r instanceof CachedReply.InMemory)) {
+  private static OriginReply offHeap(OriginReply reply) {
+    if (!(reply instanceof OriginReply.Found found)) {
+      return reply;
+    }
+    Buffer body = found.body();
+    ByteBuffer direct = ByteBuffer.allocateDirect(body.length());
+    direct.put(body.getBytes()).flip();
+    return new OriginReply.Found(BufferInternal.buffer(Unpooled.wrappedBuffer(direct)), found.type());
+  }
+
+  private void dropUnlessFound(String path, CompletableFuture<OriginReply> reply) {
+    if (!(reply.getNow(null) instanceof OriginReply.Found)) {
       cache.asMap().remove(path, reply);
     }
   }

@@ -15,8 +15,6 @@ import dev.keycard.server.testing.MediaClient.Reply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The edge over real HTTP: what it serves, what it refuses, and how its segment cache behaves. */
@@ -113,16 +110,13 @@ class EdgeTest {
   @Test
   void answersHeadWithTheHeadersOnly() {
     TestEdge e = edge();
-    for (int i = 0; i < 2; i++) { // a miss, then a segment from the cache's file
-      Reply reply = e.client.method("HEAD", e.signed("/live/a/seg-1.ts"));
 
-      assertThat(reply.status()).isEqualTo(200);
-      assertThat(reply.header("Content-Type")).isEqualTo("video/mp2t");
-      assertThat(reply.header("Content-Length")).isEqualTo("2000");
-      assertThat(reply.body()).isEmpty();
-    }
-    // No body slipped out after the head: the next answer on the connection is whole.
-    assertThat(e.client.get(e.signed("/live/a/seg-1.ts")).body()).isEqualTo(TestEdge.ts(2_000, 1));
+    Reply reply = e.client.method("HEAD", e.signed("/live/a/seg-1.ts"));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).isEqualTo("video/mp2t");
+    assertThat(reply.header("Content-Length")).isEqualTo("2000");
+    assertThat(reply.body()).isEmpty();
   }
 
   @Test
@@ -299,36 +293,6 @@ class EdgeTest {
     }
 
     assertThat(edge.edge.cachedBytes()).isPositive().isLessThanOrEqualTo(1024 * 1024);
-  }
-
-  /**
-   * Cached segments are unlinked files sent with sendfile: an evicted one is closed (its memory or
-   * disk freed) once no response is sending it, and every one when the edge closes.
-   */
-  @Test
-  void closesTheFilesOfEvictedSegmentsAndTheRestWhenTheEdgeCloses() throws InterruptedException {
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd");
-    edge = new TestEdge(1024 * 1024, Duration.ZERO);
-    edge.publish(A, 30, 100_000);
-
-    for (int i = 0; i < 30; i++) {
-      Reply reply = edge.client.get(edge.signed("/live/a/seg-" + i + ".ts"));
-      assertThat(reply.status()).isEqualTo(200);
-      assertThat(reply.body()).isEqualTo(TestEdge.ts(100_000, i));
-    }
-
-    assertThat(edge.openSegmentFiles()).isPositive();
-    awaitOpenSegmentFilesAtMost(10); // 1 MiB holds 10 of them; the others are closed on a worker
-    edge.edge.close();
-    awaitOpenSegmentFilesAtMost(0);
-  }
-
-  private void awaitOpenSegmentFilesAtMost(long most) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (edge.openSegmentFiles() > most && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(edge.openSegmentFiles()).isLessThanOrEqualTo(most);
   }
 
   @Test

@@ -16,11 +16,7 @@ import dev.keycard.server.testing.MediaClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,8 +45,6 @@ final class TestEdge implements AutoCloseable {
   final Set<String> revoked = ConcurrentHashMap.newKeySet();
   final CountingOrigin counting;
   final Edge edge;
-  /** This edge's own directory for segment files, so a test can count the ones it holds open. */
-  final Path segmentDir;
   final Vertx vertx = Vertx.vertx();
   final HttpServer server;
   final MediaClient client;
@@ -64,13 +58,7 @@ final class TestEdge implements AutoCloseable {
     registry.register(A);
     registry.register(B);
     counting = new CountingOrigin(origin, vertx, originDelay);
-    try {
-      segmentDir = Files.createTempDirectory("keycard-edge-test-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    edge = new Edge(vertx, counting, new PlaybackRules(urls, revoked::contains, SESSION_TTL, bindToClient, clock), cacheBytes,
-        segmentDir, clock);
+    edge = new Edge(counting, new PlaybackRules(urls, revoked::contains, SESSION_TTL, bindToClient, clock), cacheBytes);
     server = vertx.createHttpServer().requestHandler(edge).listen(0, "127.0.0.1").await();
     client = new MediaClient("http://127.0.0.1:" + server.actualPort());
   }
@@ -122,30 +110,9 @@ final class TestEdge implements AutoCloseable {
     return s;
   }
 
-  /** Segment files this edge holds open (unlinked files in {@link #segmentDir}), from {@code /proc/self/fd}. */
-  long openSegmentFiles() {
-    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.map(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).toString();
-        } catch (IOException gone) {
-          return "";
-        }
-      }).filter(target -> target.startsWith(segmentDir + "/")).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
-    edge.close();
     vertx.close().await();
-    try {
-      Files.deleteIfExists(segmentDir);
-    } catch (IOException e) {
-      // a test failed with files left: the temporary directory keeps them
-    }
   }
 
   /**
