@@ -96,10 +96,14 @@ public final class HttpOrigin implements Origin {
       return CompletableFuture.completedFuture(OriginReply.NOT_FOUND); // never asked: no origin serves it
     }
     CompletableFuture<OriginReply> result = new CompletableFuture<>();
+    // The first of the answer and the deadline settles the fetch; it notes the origin's state before
+    // completing, so the log line about an unreachable origin is out before the edge's 502.
+    AtomicBoolean settled = new AtomicBoolean();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     long deadline = vertx.setTimer(timeoutMillis * WHOLE_FETCH_TIMEOUTS, id -> {
-      if (result.completeExceptionally(OriginUnavailableException.TIMED_OUT)) {
+      if (settled.compareAndSet(false, true)) {
         noteReachable(false, OriginUnavailableException.TIMED_OUT);
+        result.completeExceptionally(OriginUnavailableException.TIMED_OUT);
         HttpClientRequest request = sent.get();
         if (request != null) {
           request.reset();
@@ -112,9 +116,13 @@ public final class HttpOrigin implements Origin {
         .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
     attempt(options, type, sent, true).onComplete(ar -> {
       vertx.cancelTimer(deadline);
-      boolean done = ar.succeeded() ? result.complete(ar.result()) : result.completeExceptionally(unavailable(ar.cause()));
-      if (done) {
+      if (settled.compareAndSet(false, true)) {
         noteReachable(ar.succeeded(), ar.cause());
+        if (ar.succeeded()) {
+          result.complete(ar.result());
+        } else {
+          result.completeExceptionally(unavailable(ar.cause()));
+        }
       }
     });
     return result;
