@@ -285,6 +285,26 @@ class EdgeOnlyInstanceTest {
     return body[1];
   }
 
+  @Test
+  void anApiOnlyInstanceServesNoIngestNoOriginPullAndNoEdgeAndAnOriginOnlyOneNoLogin() {
+    TestKeycard origin = running(TestKeycard.start(TestKeycard.config(dir.resolve("data")), streaming(SECRET),
+        new Roles(EnumSet.of(Role.ORIGIN), null, Roles.DEFAULT_ORIGIN_TIMEOUT), InstantSource.system()));
+    TestKeycard api = running(TestKeycard.start(TestKeycard.config(dir.resolve("data")), streaming(SECRET),
+        new Roles(EnumSet.of(Role.API), null, Roles.DEFAULT_ORIGIN_TIMEOUT), InstantSource.system()));
+    api.addUser("viewer", "viewer's password", "stream:watch");
+    publish(origin, 0, 2, 1);
+
+    assertThat(api.http().login("viewer", "viewer's password").status()).isEqualTo(200);
+    assertThat(api.http().method("PUT", "/ingest/cam/seg-9.ts", "Authorization", "Bearer x").status()).isEqualTo(404);
+    assertThat(api.http().get("/origin/cam/index.m3u8", OriginPull.SECRET_HEADER, SECRET).status()).isEqualTo(404);
+    assertThat(api.server().edgePort()).isZero();
+
+    assertThat(origin.http().login("viewer", "viewer's password").status()).isEqualTo(404);
+    assertThat(origin.http().method("PUT", "/ingest/cam/seg-9.ts", "Authorization", "Bearer x").status()).isEqualTo(401);
+    assertThat(origin.http().get("/origin/cam/index.m3u8", OriginPull.SECRET_HEADER, SECRET).status()).isEqualTo(200);
+    assertThat(origin.server().edgePort()).isZero();
+  }
+
   /**
    * The tiers apart: an origin-only instance, an API-only instance and two edge-only instances on one
    * data directory. A logout on the API instance reaches each edge through the shared revocations,

@@ -8,6 +8,7 @@ import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.Roles.Role;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.testing.FfmpegProcess;
+import dev.keycard.server.testing.MediaClient;
 import dev.keycard.server.testing.SystemTools;
 import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,6 +38,10 @@ class TieredDeliveryFfmpegTest {
   private static final String SECRET = "origin-secret-0123456789abcdefghijABCDEF";
   private static final long PROCESS_TIMEOUT_SECONDS = 60;
   private static final double MIN_SECONDS = 5.0;
+  private static final Duration CATCH_UP = Duration.ofMillis(300);
+  /** How long a revocation may take to reach an edge here: the catch-up interval and room for a busy machine. */
+  private static final Duration CUT_OFF_BOUND = Duration.ofSeconds(5);
+  private static final int LONG_PLAY_SECONDS = 20;
 
   @TempDir
   Path dir;
@@ -56,8 +62,9 @@ class TieredDeliveryFfmpegTest {
   }
 
   private TestKeycard start(Roles roles) {
-    TestKeycard k = TestKeycard.start(TestKeycard.config(dir.resolve("data")), StreamingConfig.defaults()
-        .withCdn(UrlScheme.KEYCARD, new CdnConfig(SECRET, null, null, null, null, null)), roles, InstantSource.system());
+    TestKeycard k = TestKeycard.start(TestKeycard.config(dir.resolve("data")).withDenylistCatchUp(CATCH_UP),
+        StreamingConfig.defaults().withCdn(UrlScheme.KEYCARD, new CdnConfig(SECRET, null, null, null, null, null)), roles,
+        InstantSource.system());
     running.add(k);
     return k;
   }
@@ -97,9 +104,112 @@ class TieredDeliveryFfmpegTest {
     assertThat(publisher.isAlive()).as(publisher.log()).isTrue();
   }
 
+  /**
+   * The tiers fully apart, one data directory: an origin-only instance (ffmpeg publishes to it), an
+   * API-only instance (logins, stream-start, logout) and two edge-only instances. Two viewers play
+   * through both edges with ffmpeg; the first logs out on the API instance and is refused at both
+   * edges within about the catch-up interval, and its players stop early, while the second viewer's
+   * players play on to the end.
+   */
+  @Test
+  void logoutOnTheApiInstanceCutsTheViewerOffAtBothEdgesWhileAnotherViewerPlaysOn() throws Exception {
+    TestKeycard origin = start(new Roles(EnumSet.of(Role.ORIGIN), null, Roles.DEFAULT_ORIGIN_TIMEOUT));
+    TestKeycard api = start(new Roles(EnumSet.of(Role.API), null, Roles.DEFAULT_ORIGIN_TIMEOUT));
+    List<TestKeycard> edges = List.of(
+        start(new Roles(EnumSet.of(Role.EDGE), origin.http().base(), Roles.DEFAULT_ORIGIN_TIMEOUT)),
+        start(new Roles(EnumSet.of(Role.EDGE), origin.http().base(), Roles.DEFAULT_ORIGIN_TIMEOUT)));
+    api.addUser("viewer", "viewer's password", "stream:watch");
+    api.addUser("other", "other's password", "stream:watch");
+    StreamId cam = new StreamId("cam");
+    origin.server().streaming().registry().register(cam);
+    String key = origin.server().streaming().keys().issue(cam.value()).secret();
+    FfmpegProcess publisher = FfmpegProcess.publish(dir.resolve("publisher.log"),
+        origin.http().base() + "/ingest/cam/" + key + "/index.m3u8", List.of());
+    running.add(publisher);
+    awaitSegments(origin.server().streaming().origin(), cam, 3, publisher);
+
+    String token = api.http().login("viewer", "viewer's password").json().getString("access_token");
+    String ticket = ticket(api, token);
+    String otherTicket = ticket(api, api.http().login("other", "other's password").json().getString("access_token"));
+    List<Process> cut = new ArrayList<>();
+    List<Process> playingOn = new ArrayList<>();
+    for (int i = 0; i < edges.size(); i++) {
+      cut.add(play(edges.get(i).edgeBase() + ticket, "viewer-edge" + i, LONG_PLAY_SECONDS));
+      playingOn.add(play(edges.get(i).edgeBase() + otherTicket, "other-edge" + i, LONG_PLAY_SECONDS));
+    }
+    // What the viewer's players reload: the media playlist of the viewer's playback session, at each edge.
+    List<MediaClient> clients = edges.stream().map(e -> new MediaClient(e.edgeBase())).toList();
+    List<String> mediaPlaylists = clients.stream()
+        .map(c -> MediaClient.uriLines(c.get(ticket).text()).get(0)).toList();
+    for (int i = 0; i < clients.size(); i++) {
+      assertThat(clients.get(i).get(mediaPlaylists.get(i)).status()).isEqualTo(200);
+    }
+    Thread.sleep(3_000); // the players are playing
+
+    long loggedOut = System.nanoTime();
+    assertThat(api.http().post("/auth/logout", "application/json", "", "Authorization", "Bearer " + token).status())
+        .isEqualTo(204);
+
+    for (int i = 0; i < clients.size(); i++) {
+      Duration refusedAfter = awaitRefused(clients.get(i), mediaPlaylists.get(i), loggedOut);
+      assertThat(refusedAfter).as("edge %d refused the viewer after %s", i, refusedAfter).isLessThan(CUT_OFF_BOUND);
+    }
+    for (int i = 0; i < edges.size(); i++) {
+      assertThat(finish(playingOn.get(i), "other-edge" + i)).as("the other viewer at edge %d", i)
+          .isGreaterThanOrEqualTo(LONG_PLAY_SECONDS - 1.0);
+      Process player = cut.get(i);
+      assertThat(player.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      assertThat(durationOrZero(dir.resolve("viewer-edge" + i + ".ts"))).as("the logged-out viewer at edge %d; its log:%n%s",
+          i, read(dir.resolve("viewer-edge" + i + ".log"))).isLessThan(LONG_PLAY_SECONDS - 4.0);
+    }
+    assertThat(publisher.isAlive()).as(publisher.log()).isTrue();
+  }
+
+  /** Polls {@code url} until the edge refuses it as revoked; how long after {@code since} that was. */
+  private static Duration awaitRefused(MediaClient edge, String url, long since) throws InterruptedException {
+    long deadline = since + PROCESS_TIMEOUT_SECONDS * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      MediaClient.Reply reply = edge.get(url);
+      if (reply.status() == 403) {
+        assertThat(reply.text()).contains("\"error\":\"session_revoked\"");
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the edge never refused the logged-out viewer");
+  }
+
+  /** Waits for a player that should play to its end; the seconds it decoded. */
+  private double finish(Process player, String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    boolean finished = player.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (!finished) {
+      player.destroyForcibly();
+    }
+    assertThat(finished).as("player %s finished; its log:%n%s", name, read(log)).isTrue();
+    assertThat(player.exitValue()).as("player %s; its log:%n%s", name, read(log)).isZero();
+    return durationOf(dir.resolve(name + ".ts"));
+  }
+
+  /** The seconds decoded into {@code media}, 0 when the player wrote nothing it could close. */
+  private double durationOrZero(Path media) throws IOException, InterruptedException {
+    if (!java.nio.file.Files.exists(media) || java.nio.file.Files.size(media) == 0) {
+      return 0;
+    }
+    try {
+      return durationOf(media);
+    } catch (NumberFormatException unreadable) {
+      return 0;
+    }
+  }
+
   /** stream-start on the API instance: the ticket's path and query, good at either edge. */
   private static String ticket(TestKeycard api) {
-    String token = api.http().login("viewer", "viewer's password").json().getString("access_token");
+    return ticket(api, api.http().login("viewer", "viewer's password").json().getString("access_token"));
+  }
+
+  private static String ticket(TestKeycard api, String token) {
     URI url = URI.create(api.http().postJson("/api/v1/stream/start", new JsonObject().put("stream_id", "cam"),
         "Authorization", "Bearer " + token).json().getString("playlist_url"));
     return url.getRawPath() + "?" + url.getRawQuery();
@@ -107,8 +217,12 @@ class TieredDeliveryFfmpegTest {
 
   /** ffmpeg as a player: 6 s of the stream decoded (re-encoded small), into a file ffprobe can measure. */
   private Process play(String url, String name) throws IOException {
+    return play(url, name, 6);
+  }
+
+  private Process play(String url, String name, int seconds) throws IOException {
     return new ProcessBuilder(SystemTools.require("ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-i", url, "-t", "6", "-vf", "scale=160:-2", "-c:v", "mpeg2video", "-q:v", "10", "-c:a", "mp2",
+        "-i", url, "-t", String.valueOf(seconds), "-vf", "scale=160:-2", "-c:v", "mpeg2video", "-q:v", "10", "-c:a", "mp2",
         "-y", dir.resolve(name + ".ts").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
   }
