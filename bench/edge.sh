@@ -14,8 +14,11 @@
 # time per request (user + system of its processes during the run, /proc/PID/task/*/stat), which a
 # noisy neighbour disturbs less than requests per second.
 # EDGE_VARIANTS='label=java options;label=java options' runs one edge-only instance per entry instead
-# of the single default one (e.g. to compare settings side by side in one run); KEYCARD_JAR=path runs
-# another build.
+# of the single default one (e.g. to compare settings side by side in one run); options starting with
+# @path/to/keycard.jar run that build for the entry (two builds side by side in one run, e.g.
+# EDGE_VARIANTS='before=@/tmp/before.jar;after='), and KEYCARD_*=value words set serve's options for
+# the entry (e.g. 'big cache=KEYCARD_EDGE_CACHE_MIB=4096'); KEYCARD_JAR=path runs another build for
+# the rest.
 # Usage: bench/edge.sh [seconds per run, default 10] [rounds, default 3]. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ fi
 jar=${KEYCARD_JAR:-keycard-server/target/keycard.jar}
 keycard() { "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" "$@"; }
 work=$(mktemp -d)
-api_port=$(( 20000 + RANDOM % 10000 ))
+api_port=$(( 50000 + RANDOM % 9000 ))
 edge_port=$(( api_port + 1 ))
 nginx_port=$(( api_port + 2 ))
 pids=()
@@ -81,7 +84,19 @@ port=$(( api_port + 3 ))
 for variant in "${variants[@]}"; do
   label=${variant%%=*}
   opts=${variant#*=}
-  KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} $opts -jar "$jar" serve --data-dir "$data" \
+  variant_jar=$jar
+  if [[ $opts == @* ]]; then # @path/to/keycard.jar first: this edge runs that build
+    variant_jar=${opts%% *}
+    opts=${opts#"$variant_jar"}
+    variant_jar=${variant_jar#@}
+  fi
+  variant_env=()
+  read -ra words <<<"$opts"
+  opts=""
+  for word in "${words[@]}"; do # KEYCARD_...=value words: its environment (serve's options)
+    if [[ $word == KEYCARD_*=* ]]; then variant_env+=("$word"); else opts="$opts $word"; fi
+  done
+  env ${variant_env[@]+"${variant_env[@]}"} KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} $opts -jar "$variant_jar" serve --data-dir "$data" \
     --roles edge --origin-url "http://127.0.0.1:$api_port" --edge-port "$port" --no-demo-stream \
     >"$work/edge-$port.log" 2>&1 &
   pids+=($!)
