@@ -20,6 +20,7 @@ import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.server.config.Durations;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.edge.Edge;
@@ -29,8 +30,10 @@ import dev.keycard.server.edge.PlaybackRules;
 import dev.keycard.server.store.StoreFactory;
 import dev.keycard.server.stream.DemoStream;
 import dev.keycard.server.stream.EntrySigners;
+import dev.keycard.server.stream.HttpOrigin;
 import dev.keycard.server.stream.IngestActivity;
 import dev.keycard.server.stream.LocalOrigin;
+import dev.keycard.server.stream.Origin;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
@@ -56,9 +59,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running keycard: the stores, the core services wired from the configuration, the HTTP verticles,
- * the denylist catch-up (revocations made through other instances on the same store) and the
- * maintenance job (key-ring and URL-key reload, purge of expired rows).
+ * A running keycard: the stores, the core services wired from the configuration, the HTTP verticles
+ * of its {@link Roles} (the API and origin routes on one port, the edge on another), the denylist
+ * catch-up (revocations made through other instances on the same store) and the maintenance job
+ * (key-ring and URL-key reload, purge of expired rows). Every role opens the same store; an edge
+ * pulling from another process's origin reaches it over HTTP ({@link HttpOrigin}).
  */
 public final class KeycardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeycardServer.class);
@@ -103,18 +108,30 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
       PasswordHasher passwords) {
-    return start(config, streamingConfig, clock, passwords, StoreFactory.open(config.store()));
+    return start(config, streamingConfig, Roles.ALL, clock, passwords);
   }
 
   /**
-   * {@link #start(ServerConfig, StreamingConfig, InstantSource, PasswordHasher)} on stores opened by the
-   * caller (tests that need a handle on the backend); the server closes them when it closes, or when
-   * it fails to start.
+   * Opens the configured store ({@link StoreFactory}), wires everything, listens for the given roles:
+   * {@code --port} for the API and origin routes, {@code --edge-port} for the edge; blocks until the
+   * server is up.
    */
-  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
-      PasswordHasher passwords, Stores stores) {
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords) {
+    roles.requireOriginSecret(streamingConfig.cdn()); // before the store is opened (or created)
+    return start(config, streamingConfig, roles, clock, passwords, StoreFactory.open(config.store()));
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher)} on stores opened
+   * by the caller (tests that need a handle on the backend); the server closes them when it closes, or
+   * when it fails to start.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores) {
     Vertx vertx = null;
     try {
+      roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
       Secrets secrets = new Secrets(random);
       var opaqueStore = stores.opaqueTokens();
@@ -172,18 +189,25 @@ public final class KeycardServer implements AutoCloseable {
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
           streamingConfig.bindPlaybackToClient(), clock);
-      Edge edge = new Edge(origin, playback, streamingConfig.edgeCacheBytes());
-      // Two listeners, the API and the edge, each with its own connection count.
-      int cap = ListenerGuard.connectionCap(config.limits().maxConnections(), 2);
-      int edgePort = listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge,
+      // An edge without the origin role pulls from the origin's process, presenting the origin secret.
+      Origin edgeOrigin = roles.remoteOrigin()
+          ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
+          : origin;
+      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock) : null;
+      // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
+      int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
+          (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));
+      int edgePort = edge == null ? 0 : listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge,
           new ListenerGuard("edge", config.limits(), cap));
+      // Without an edge here, stream-start's URLs point at the edges' address (--edge-base-url, else --edge-port).
+      String edgeBaseUrl = streamingConfig.edgeBaseUrl(edge == null ? streamingConfig.edgePort() : edgePort);
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
-          streamingConfig.edgeBaseUrl(edgePort), clock), random);
+          edgeBaseUrl, clock), random);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(stores.streamKeys(), random, clock),
           new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
-      int port = listen(vertx, services, streaming, new ListenerGuard("API", config.limits(), cap));
+      int port = roles.apiListener() ? listen(vertx, services, streaming, roles, new ListenerGuard("API", config.limits(), cap)) : 0;
       Vertx v = vertx;
       Runnable maintenance = () -> {
         Instant now = clock.instant();
@@ -201,16 +225,27 @@ public final class KeycardServer implements AutoCloseable {
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
-      log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
-          config.host(), port, config.issuer(), config.tokenFormat(), revoked);
-      log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
-          edgePort, streamingConfig.edgeBaseUrl(edgePort), streamingConfig.demoStream() ? "on" : "off");
+      if (roles.apiListener()) {
+        log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
+            roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin", config.host(), port,
+            config.issuer(), config.tokenFormat(), revoked);
+      }
+      if (roles.origin() && !roles.edge() && !streamingConfig.cdn().originPullEnabled()) {
+        log.warn("no origin secret (KEYCARD_ORIGIN_SECRET or --origin-secret-file): edges and CDNs cannot pull"
+            + " from this origin (/origin/ answers 404)");
+      }
+      if (edge != null) {
+        log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, origin {}, demo stream {})",
+            config.host(), edgePort, edgeBaseUrl,
+            edgeOrigin instanceof HttpOrigin remote ? remote.baseUrl() : "in this process",
+            streamingConfig.demoStream() ? "on" : "off");
+      }
       if (!streamingConfig.urlScheme().servedByEdge()) {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          streamingConfig.edgeBaseUrl(edgePort));
+          edgeBaseUrl);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().await();
@@ -241,13 +276,13 @@ public final class KeycardServer implements AutoCloseable {
     return bound.get();
   }
 
-  private static int listen(Vertx vertx, Services services, Streaming streaming, ListenerGuard guard) {
+  private static int listen(Vertx vertx, Services services, Streaming streaming, Roles roles, ListenerGuard guard) {
     ServerConfig config = services.config();
     int attempts = config.port() == 0 ? 5 : 1;
     for (int attempt = 1; ; attempt++) {
       int port = config.port() == 0 ? freePort(config.host()) : config.port();
       try {
-        vertx.deployVerticle(() -> new HttpVerticle(services, streaming, port, guard), new DeploymentOptions().setInstances(HTTP_INSTANCES))
+        vertx.deployVerticle(() -> new HttpVerticle(services, streaming, port, guard, roles), new DeploymentOptions().setInstances(HTTP_INSTANCES))
             .await();
         return port;
       } catch (Exception e) { // await() rethrows a BindException as is, though it is checked
@@ -274,10 +309,12 @@ public final class KeycardServer implements AutoCloseable {
     maintenance.run();
   }
 
+  /** The API and origin listener's port; 0 when this process runs neither. */
   public int port() {
     return port;
   }
 
+  /** The edge's port; 0 when this process runs no edge. */
   public int edgePort() {
     return edgePort;
   }
@@ -291,6 +328,7 @@ public final class KeycardServer implements AutoCloseable {
     return streaming;
   }
 
+  /** The edge, or {@code null} when this process runs none. */
   public Edge edge() {
     return edge;
   }

@@ -24,11 +24,14 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   StreamOptions streamOptions;
 
+  @Mixin
+  RoleOptions roleOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(false, parent.environment), InstantSource.system(),
-        new PasswordHasher(new SecureRandom()))) {
+    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(false, parent.environment),
+        roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()))) {
       awaitShutdown(server);
     }
     return 0;

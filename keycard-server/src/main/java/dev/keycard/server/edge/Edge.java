@@ -1,10 +1,12 @@
 package dev.keycard.server.edge;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keycard.server.edge.EdgeDecision.ServePlaylist;
 import dev.keycard.server.edge.EdgeDecision.ServeSegment;
 import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.Origin;
 import dev.keycard.server.stream.OriginReply;
+import dev.keycard.server.stream.OriginUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -15,7 +17,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +46,19 @@ public final class Edge implements Handler<HttpServerRequest> {
   private final SegmentCache cache;
 
   public Edge(Origin origin, PlaybackRules rules, long cacheBytes) {
+    this(origin, rules, cacheBytes, InstantSource.system());
+  }
+
+  /** @param clock times the life of segments from an origin that gives them one ({@link Origin#segmentLife()}) */
+  public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock) {
     this.origin = Objects.requireNonNull(origin, "origin");
     this.rules = Objects.requireNonNull(rules, "rules");
-    this.cache = new SegmentCache(cacheBytes);
+    Objects.requireNonNull(clock, "clock");
+    Ticker ticker = () -> {
+      Instant now = clock.instant();
+      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    };
+    this.cache = new SegmentCache(cacheBytes, origin.segmentLife(), ticker);
     origin.onChange(cache::invalidate);
   }
 
@@ -114,11 +130,27 @@ public final class Edge implements Handler<HttpServerRequest> {
 
   private static void refuseOrigin(HttpServerResponse response, OriginReply reply, Throwable failure) {
     if (failure != null || reply == null) {
-      log.warn("origin fetch failed: {}", failure == null ? "no answer" : failure.getClass().getSimpleName());
+      if (failure != null) {
+        originFailed(failure);
+      } // else a segment fetch that failed: the cache logged it
       refuse(response, EdgeRefusal.ORIGIN_UNAVAILABLE);
       return;
     }
     refuse(response, EdgeRefusal.of(reply));
+  }
+
+  /**
+   * Logs a fetch the origin did not answer: by class name only (a message could quote a URL), or not
+   * at all for a remote origin's {@link OriginUnavailableException}, since the remote origin logs when
+   * it stops and starts answering and a line per request would flood.
+   */
+  static void originFailed(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+    if (cause instanceof OriginUnavailableException) {
+      log.debug("origin fetch failed: {}", cause.getMessage());
+    } else {
+      log.warn("origin fetch failed: {}", cause.getClass().getSimpleName());
+    }
   }
 
   /** Runs {@code action} on the request's event loop; whatever it throws ends in an answer. */

@@ -2,11 +2,15 @@ package dev.keycard.server.edge;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keycard.server.stream.OriginReply;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -24,6 +28,10 @@ import java.util.function.Supplier;
  * written (the JDK's {@link ByteBuffer#allocateDirect} cleaner), so it stays bounded by the cache size
  * plus the segments in flight.
  *
+ * <p>A segment stays until evicted or replaced (the origin says so through {@code onChange}), or,
+ * from an origin that cannot say so, for the life it gives ({@code Origin.segmentLife()}), timed by
+ * the injected clock.
+ *
  * <p>Maintenance (eviction) runs on the calling thread: it is a few map operations, and an event
  * loop must not hand work to the common pool only to wait for it.
  */
@@ -32,21 +40,44 @@ final class SegmentCache {
   private final long maxBytes;
 
   SegmentCache(long maxBytes) {
+    this(maxBytes, Optional.empty(), Ticker.systemTicker());
+  }
+
+  /**
+   * @param life   how long a segment may be served after it was fetched; empty: until evicted or invalidated
+   * @param ticker what times that life
+   */
+  SegmentCache(long maxBytes, Optional<Duration> life, Ticker ticker) {
     if (maxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be at least 1");
     }
     this.maxBytes = maxBytes;
-    this.cache = Caffeine.newBuilder()
+    Caffeine<String, OriginReply> builder = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .weigher((String path, OriginReply reply) -> reply instanceof OriginReply.Found f ? f.weight() : 0)
         .executor(Runnable::run)
-        .buildAsync();
+        .ticker(ticker);
+    if (life.isPresent()) {
+      builder = builder.expireAfter(Expiry.creating((String path, OriginReply reply) -> life.get()));
+    }
+    this.cache = builder.buildAsync();
   }
 
-  /** The cached segment, or the pending or new fetch of {@code path} by {@code fill}. */
+  /**
+   * The cached segment, or the pending or new fetch of {@code path} by {@code fill}. A fetch that
+   * fails completes with {@code null} (the origin could not be reached), logged once by
+   * {@link Edge#originFailed}: a failed load would otherwise be logged again by Caffeine, with its
+   * stack trace, for every viewer while an origin is down.
+   */
   CompletableFuture<OriginReply> get(String path, Supplier<CompletionStage<OriginReply>> fill) {
-    CompletableFuture<OriginReply> reply = cache.get(path,
-        (key, executor) -> fill.get().toCompletableFuture().thenApply(SegmentCache::offHeap));
+    CompletableFuture<OriginReply> reply = cache.get(path, (key, executor) -> fill.get().toCompletableFuture()
+        .handle((found, failure) -> {
+          if (failure != null) {
+            Edge.originFailed(failure);
+            return null;
+          }
+          return offHeap(found);
+        }));
     if (reply.isDone()) {
       dropUnlessFound(path, reply);
     } else {
@@ -80,7 +111,7 @@ final class SegmentCache {
   }
 
   private void dropUnlessFound(String path, CompletableFuture<OriginReply> reply) {
-    if (!reply.isCompletedExceptionally() && !(reply.getNow(null) instanceof OriginReply.Found)) {
+    if (!(reply.getNow(null) instanceof OriginReply.Found)) {
       cache.asMap().remove(path, reply);
     }
   }

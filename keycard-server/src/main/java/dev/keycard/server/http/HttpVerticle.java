@@ -1,6 +1,7 @@
 package dev.keycard.server.http;
 
 import dev.keycard.server.Services;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.stream.Streaming;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,17 +16,24 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final Streaming streaming;
   private final ListenerGuard guard;
+  private final Roles roles;
+
+  public HttpVerticle(Services services, Streaming streaming, int port, ListenerGuard guard) {
+    this(services, streaming, port, guard, Roles.ALL);
+  }
 
   /**
    * @param streaming the live-delivery routes' services, or {@code null} for none
    * @param port      the port to listen on; every instance gets the same one, so they share it
    * @param guard     the listener's guard, shared by its instances (one connection count)
+   * @param roles     which routes to serve: the API's, the origin's, or both
    */
-  public HttpVerticle(Services services, Streaming streaming, int port, ListenerGuard guard) {
+  public HttpVerticle(Services services, Streaming streaming, int port, ListenerGuard guard, Roles roles) {
     this.services = services;
     this.streaming = streaming;
     this.port = port;
     this.guard = guard;
+    this.roles = roles;
   }
 
   @Override
@@ -40,7 +48,7 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxFormAttributeSize(maxToken)
         .setCompressionSupported(false);
     return guard.guard(vertx.createHttpServer(guard.configure(options)))
-        .requestHandler(Routes.routes(vertx, services, streaming))
+        .requestHandler(Routes.routes(vertx, services, streaming, roles))
         .listen();
   }
 }

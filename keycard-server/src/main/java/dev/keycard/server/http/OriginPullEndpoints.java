@@ -18,12 +18,17 @@ final class OriginPullEndpoints {
     HttpServerRequest request = ctx.request();
     boolean getOrHead = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
     switch (pull.answer(getOrHead, request.path(), request.getHeader(OriginPull.SECRET_HEADER))) {
-      case OriginPull.Answer.Serve serve -> ctx.response()
-          .putHeader(HttpHeaders.CONTENT_TYPE, serve.type().contentType())
-          .putHeader(HttpHeaders.CACHE_CONTROL, serve.cacheControl())
-          // Explicit, so a HEAD gets it too: Vert.x drops it otherwise.
-          .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(serve.body().length()))
-          .end(serve.body());
+      case OriginPull.Answer.Serve serve -> {
+        if (serve.peakBitsPerSecond() > 0) {
+          ctx.response().putHeader(OriginPull.PEAK_BANDWIDTH_HEADER, Long.toString(serve.peakBitsPerSecond()));
+        }
+        ctx.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, serve.type().contentType())
+            .putHeader(HttpHeaders.CACHE_CONTROL, serve.cacheControl())
+            // Explicit, so a HEAD gets it too: Vert.x drops it otherwise.
+            .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(serve.body().length()))
+            .end(serve.body());
+      }
       case OriginPull.Answer.Refuse refuse -> {
         if (refuse.status() == 405) {
           ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
@@ -48,6 +49,14 @@ public final class Routes {
    *                  or {@code null} for a server without them
    */
   public static Router routes(Vertx vertx, Services services, Streaming streaming) {
+    return routes(vertx, services, streaming, Roles.ALL);
+  }
+
+  /**
+   * @param roles which of the listener's route sets to serve: the API's (tokens, stream-start, stream
+   *              keys) and the origin's (ingest, ingest status, origin pull); {@code /health} always
+   */
+  public static Router routes(Vertx vertx, Services services, Streaming streaming, Roles roles) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
@@ -70,38 +79,44 @@ public final class Routes {
     var guard = new BearerGuard(vertx, services);
 
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/.well-known/jwks.json").handler(discovery::jwks);
-    router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
-    router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
-
-    router.route().handler(Routes::decodingBody);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false)
         .setMergeFormAttributes(false);
-    router.post("/auth/login").handler(body).handler(Routes::bodyDecoded).handler(session::login);
-    router.post("/auth/logout").handler(ctx -> guard.check(ctx, null, session::logout));
-    router.post("/oauth2/token").handler(body).handler(Routes::bodyDecoded).handler(oauth::token);
-    router.post("/oauth2/revoke").handler(body).handler(Routes::bodyDecoded).handler(oauth::revoke);
-    router.post("/oauth2/introspect").handler(body).handler(Routes::bodyDecoded)
-        .handler(oauth::introspect);
+    if (roles.api()) {
+      router.get("/.well-known/jwks.json").handler(discovery::jwks);
+      router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
+      router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
 
-    if (streaming != null) {
+      router.route().handler(Routes::decodingBody);
+      router.post("/auth/login").handler(body).handler(Routes::bodyDecoded).handler(session::login);
+      router.post("/auth/logout").handler(ctx -> guard.check(ctx, null, session::logout));
+      router.post("/oauth2/token").handler(body).handler(Routes::bodyDecoded).handler(oauth::token);
+      router.post("/oauth2/revoke").handler(body).handler(Routes::bodyDecoded).handler(oauth::revoke);
+      router.post("/oauth2/introspect").handler(body).handler(Routes::bodyDecoded)
+          .handler(oauth::introspect);
+    }
+
+    if (streaming != null && roles.api()) {
       var streams = new StreamEndpoints(vertx, streaming);
-      var ingest = new IngestEndpoints(vertx, streaming, guard);
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::register));
-      // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
-      router.route("/ingest/*").handler(ingest::handle);
-      // What nginx and CDNs pull, authenticated by the origin secret; 404 when none is configured.
-      router.route(OriginPull.PREFIX + "*").handler(new OriginPullEndpoints(streaming.originPull())::handle);
-      // A stream's publisher: its stream keys and its ingest status.
+      // A stream's publisher: its stream keys.
       var publishing = new PublishingEndpoints(vertx, streaming);
-      router.get("/api/v1/streams/:id").handler(ctx -> guard.check(ctx, null, publishing::status));
       router.post("/api/v1/streams/:id/keys").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, publishing::issueKey));
       router.get("/api/v1/streams/:id/keys").handler(ctx -> guard.check(ctx, null, publishing::listKeys));
       router.delete("/api/v1/streams/:id/keys/:key_id").handler(ctx -> guard.check(ctx, null, publishing::revokeKey));
+    }
+    if (streaming != null && roles.origin()) {
+      var ingest = new IngestEndpoints(vertx, streaming, guard);
+      // No BodyHandler: ingest reads (and bounds) each upload itself, per file type.
+      router.route("/ingest/*").handler(ingest::handle);
+      // What nginx, CDNs and edge-only instances pull, authenticated by the origin secret; 404 when none is configured.
+      router.route(OriginPull.PREFIX + "*").handler(new OriginPullEndpoints(streaming.originPull())::handle);
+      // The ingest status: only the origin sees the uploads.
+      var publishing = new PublishingEndpoints(vertx, streaming);
+      router.get("/api/v1/streams/:id").handler(ctx -> guard.check(ctx, null, publishing::status));
     }
 
     router.route().failureHandler(Routes::failure);

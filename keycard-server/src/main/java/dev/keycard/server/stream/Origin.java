@@ -1,13 +1,15 @@
 package dev.keycard.server.stream;
 
 import dev.keycard.core.stream.StreamId;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * Where the edge gets a stream's files. The edge calls it for every playlist request and once per
- * segment cache miss. {@link LocalOrigin} serves from this process's memory; an origin in another
- * process would be reached over HTTP behind the same interface.
+ * segment cache miss. {@link LocalOrigin} serves from this process's memory; {@link HttpOrigin}
+ * pulls from an origin in another process.
  */
 public interface Origin {
 
@@ -23,7 +25,16 @@ public interface Origin {
    * Registers a listener told the edge path ({@code /live/{id}/{file}}) of every file that is
    * replaced or deleted, so a cache keyed by path drops it (an encoder restarted with the same
    * segment names must not be served the previous run's segments). Origins that cannot tell may
-   * ignore it; their segment names must then never be reused.
+   * ignore it, and say through {@link #segmentLife()} how long a fetched segment may be served.
    */
   default void onChange(Consumer<String> listener) {}
+
+  /**
+   * How long the edge may serve a segment fetched from here before fetching it again: empty for an
+   * origin that reports every replaced file through {@link #onChange} (kept until evicted or
+   * replaced), a short life for one that cannot (segment names repeat when an encoder restarts).
+   */
+  default Optional<Duration> segmentLife() {
+    return Optional.empty();
+  }
 }

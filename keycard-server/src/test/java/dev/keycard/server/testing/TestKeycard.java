@@ -8,6 +8,7 @@ import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.config.TokenFormat;
@@ -31,15 +32,17 @@ public final class TestKeycard implements AutoCloseable {
 
   private final ServerConfig config;
   private final StreamingConfig streaming;
+  private final Roles roles;
   private final InstantSource clock;
   private final Function<ServerConfig, Stores> backend;
   private KeycardServer server;
   private TestHttp http;
 
-  private TestKeycard(ServerConfig config, StreamingConfig streaming, InstantSource clock,
+  private TestKeycard(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock,
       Function<ServerConfig, Stores> backend) {
     this.config = config;
     this.streaming = streaming;
+    this.roles = roles;
     this.clock = clock;
     this.backend = backend;
   }
@@ -68,23 +71,41 @@ public final class TestKeycard implements AutoCloseable {
 
   /** With live-delivery settings of the test's own (a URL scheme, an origin secret, a CDN). */
   public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock) {
-    return start(config, streaming, clock, c -> StoreFactory.open(c.store()));
+    return start(config, streaming, Roles.ALL, clock);
+  }
+
+  /** Running only {@code roles}: an edge-only instance, an origin, an API (several may share a data directory). */
+  public static TestKeycard start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock) {
+    return start(config, streaming, roles, clock, c -> StoreFactory.open(c.store()));
   }
 
   /** On stores the test opens itself ({@code backend} is called at each start), to reach into the backend. */
   public static TestKeycard start(ServerConfig config, StreamingConfig streaming, InstantSource clock,
       Function<ServerConfig, Stores> backend) {
-    TestKeycard k = new TestKeycard(config, streaming, clock, backend);
+    return start(config, streaming, Roles.ALL, clock, backend);
+  }
+
+  private static TestKeycard start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock,
+      Function<ServerConfig, Stores> backend) {
+    TestKeycard k = new TestKeycard(config, streaming, roles, clock, backend);
     k.startServer();
     return k;
   }
 
   private void startServer() {
-    server = KeycardServer.start(config, streaming, clock, FAST_HASHER, backend.apply(config));
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config));
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
-  /** Stops the server and starts a new one on the same data directory (a new random port). */
+  /** The edge's base URL, {@code http://127.0.0.1:EDGE-PORT}. */
+  public String edgeBase() {
+    return "http://127.0.0.1:" + server.edgePort();
+  }
+
+  /**
+   * Stops the server and starts a new one on the same data directory (a new random port, unless the
+   * configuration names one).
+   */
   public void restart() {
     server.close();
     startServer();
