@@ -4,8 +4,9 @@
 #   hs256-secret, origin-secret   256 random bits each, made here
 #   database-password             from the file named by $KEYCARD_DATABASE_PASSWORD_FILE (the password
 #                                 of PostgreSQL's keycard role), else made here: then give that role
-#                                 this password (ALTER ROLE keycard PASSWORD '...' with its content)
-#   redis-url                     $KEYCARD_REDIS_URL, else redis://redis:6379 (a password goes in it)
+#                                 the file's content as its password
+#   redis-password                from the file named by $KEYCARD_REDIS_PASSWORD_FILE, else made here:
+#                                 then make it Redis's password (requirepass, or an ACL user's)
 set -eu
 dir=$(cd "$(dirname "$0")" && pwd)/secrets
 mkdir -p "$dir"
@@ -23,4 +24,8 @@ if [ -n "${KEYCARD_DATABASE_PASSWORD_FILE:-}" ]; then
 else
   write_secret database-password random
 fi
-write_secret redis-url printf '%s' "${KEYCARD_REDIS_URL:-redis://redis:6379}"
+if [ -n "${KEYCARD_REDIS_PASSWORD_FILE:-}" ]; then
+  write_secret redis-password cat "$KEYCARD_REDIS_PASSWORD_FILE"
+else
+  write_secret redis-password random
+fi

@@ -32,12 +32,14 @@ class DeploymentManifestsTest {
   private static final Path KUBERNETES = Path.of("..", "deploy", "kubernetes");
 
   /**
-   * AWAITED FROM THE OTHER BRANCHES OF ISSUE 7: variables the manifests set for options that are being
-   * added elsewhere ({@code --roles} and {@code --origin-url}: branch edgetier; {@code --redis-url}:
-   * branch redis). The lead empties this list when merging those branches; a name still here once
-   * {@code serve} knows it fails {@link #awaitedVariablesWhenServeKnowsThemThenAreNoLongerListedAsAwaited}.
+   * AWAITED FROM THE OTHER BRANCHES OF ISSUE 7: variables the manifests set for options being added
+   * elsewhere ({@code --roles}, {@code --origin-url}: branch edgetier; {@code --redis-url},
+   * {@code --redis-password-file}: branch redis). The lead empties this list when merging those
+   * branches; a name still here once {@code serve} knows it fails
+   * {@link #awaitedVariablesWhenServeKnowsThemThenAreNoLongerListedAsAwaited}.
    */
-  private static final Set<String> AWAITED = Set.of("KEYCARD_ROLES", "KEYCARD_ORIGIN_URL", "KEYCARD_REDIS_URL");
+  private static final Set<String> AWAITED = Set.of("KEYCARD_ROLES", "KEYCARD_ORIGIN_URL", "KEYCARD_REDIS_URL",
+      "KEYCARD_REDIS_PASSWORD_FILE");
 
   /** Secrets keycard reads from a variable of their own (the alternative to their {@code --…-file} option). */
   private static final Set<String> SECRET_VARIABLES = Set.of("KEYCARD_HS256_SECRET", "KEYCARD_DATABASE_PASSWORD",
