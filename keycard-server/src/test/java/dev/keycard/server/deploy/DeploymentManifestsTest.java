@@ -3,6 +3,7 @@ package dev.keycard.server.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycard.server.cli.ServeVariables;
+import dev.keycard.server.testing.SystemTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,7 +28,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * the name {@code EnvironmentDefaults} reads it by) or a secret variable {@code serve --help}
  * documents; secrets come from Secrets (mounted files or {@code secretKeyRef}), never from a value
  * written in a manifest; every keycard container is probed on {@code /health/live} and
- * {@code /health/ready} and runs as the image's non-root user.
+ * {@code /health/ready} and runs as the image's non-root user; nginx accepts the origin router's
+ * configuration.
  */
 class DeploymentManifestsTest {
   private static final Path KUBERNETES = Path.of("..", "deploy", "kubernetes");
@@ -241,6 +244,22 @@ class DeploymentManifestsTest {
       assertThat(maps(c.spec().get("volumeMounts"))).extracting(m -> m.get("mountPath"))
           .as(c + " writable mounts").contains("/var/lib/keycard", "/tmp");
     }
+  }
+
+  @Test
+  void originRouterConfigWhenCheckedByNginxThenIsValid(@TempDir Path dir) throws Exception {
+    String nginx = SystemTools.require("nginx");
+    Manifest configMap = manifests.stream()
+        .filter(m -> "ConfigMap".equals(m.kind()) && "keycard-origin-router".equals(m.name())).findFirst().orElseThrow();
+    String config = (String) map(configMap.object(), "data").get("nginx.conf");
+    // Outside a cluster: a resolver that parses here, and the temporary files in the test's directory.
+    String local = config.replaceAll("resolver \\S+", "resolver 127.0.0.1").replace("/tmp/", dir + "/");
+    assertThat(local).as("the resolver line was replaced").contains("resolver 127.0.0.1 valid=10s");
+    Path file = Files.writeString(dir.resolve("nginx.conf"), local);
+    Process p = new ProcessBuilder(nginx, "-t", "-q", "-p", dir.toString(), "-c", file.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("nginx -t:\n" + out).isZero();
   }
 
   private static Map<String, Object> workload(String kind, String name) {

@@ -146,7 +146,9 @@ class ImageIT {
     assertThat(new JsonObject(header).getString("alg")).as("signed with the mounted secret").isEqualTo("HS256");
     assertThat(http.me(accessToken).json().getString("sub")).isEqualTo("viewer");
 
-    assertThat(Files.readString(log)).doesNotContain(hs256Secret, password, accessToken);
+    String output = Files.readString(log);
+    assertThat(output).as("KEYCARD_NO_DEMO_STREAM took effect").contains("demo stream off");
+    assertThat(output).doesNotContain(hs256Secret, password, accessToken);
   }
 
   private int awaitListening(Process p, Path log) throws Exception {
