@@ -2,9 +2,15 @@ package dev.keycard.server.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.keycard.server.cli.ServeVariables;
 import dev.keycard.server.testing.SystemTools;
+import dev.keycard.server.testing.TestHttp;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +35,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * the name {@code EnvironmentDefaults} reads it by) or a secret variable {@code serve --help}
  * documents; secrets come from Secrets (mounted files or {@code secretKeyRef}), never from a value
  * written in a manifest; every keycard container is probed on {@code /health/live} and
- * {@code /health/ready} and runs as the image's non-root user; nginx accepts the origin router's
- * configuration.
+ * {@code /health/ready} and runs as the image's non-root user; the origin router's nginx
+ * configuration sends a stream's ingest and pulls to one origin.
  */
 class DeploymentManifestsTest {
   private static final Path KUBERNETES = Path.of("..", "deploy", "kubernetes");
@@ -249,17 +256,105 @@ class DeploymentManifestsTest {
   @Test
   void originRouterConfigWhenCheckedByNginxThenIsValid(@TempDir Path dir) throws Exception {
     String nginx = SystemTools.require("nginx");
+    Path file = Files.writeString(dir.resolve("nginx.conf"), routerConfig(dir, "resolver 127.0.0.1"));
+    Process p = new ProcessBuilder(nginx, "-t", "-q", "-p", dir.toString(), "-c", file.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("nginx -t:\n" + out).isZero();
+  }
+
+  /**
+   * The router's own configuration, run by a real nginx in front of two stand-in origins (its cluster
+   * names replaced by their loopback addresses): a stream's ingest and every pull of it reach one
+   * origin, and the streams spread over both.
+   */
+  @Test
+  void originRouterWhenRoutingThenAStreamsIngestAndPullsReachOneOriginAndStreamsSpreadOverAll(@TempDir Path dir)
+      throws Exception {
+    String nginx = SystemTools.require("nginx");
+    List<HttpServer> origins = new ArrayList<>();
+    Process router = null;
+    try {
+      String config = routerConfig(dir, "resolver 127.0.0.1");
+      for (int i = 0; i < 2; i++) {
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String name = "keycard-origin-" + i;
+        origin.createContext("/", exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          byte[] body = (name + " " + exchange.getRequestMethod() + " " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+        origin.start();
+        origins.add(origin);
+        // An address where the cluster name was: nginx then needs no DNS.
+        config = config.replace(" " + name + ";", " 127.0.0.1:" + origin.getAddress().getPort() + ";");
+      }
+      config = config.replace(".keycard-origin.keycard.svc.cluster.local:8080", "");
+      int port;
+      try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = free.getLocalPort();
+      }
+      assertThat(config).contains("listen 8079;", "proxy_pass http://$keycard_origin;");
+      config = config.replace("listen 8079;", "listen 127.0.0.1:" + port + ";");
+      Path file = Files.writeString(dir.resolve("nginx.conf"), config);
+      router = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", file.toString(), "-g", "daemon off;")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
+      TestHttp http = TestHttp.at("http://127.0.0.1:" + port);
+      awaitAnswer(http, router, dir.resolve("nginx.log"));
+
+      Set<String> used = new TreeSet<>();
+      for (int i = 0; i < 40; i++) {
+        String stream = "cam" + i;
+        TestHttp.Answer ingest = http.method("PUT", "/ingest/" + stream + "/kcsk_key/seg1.ts");
+        TestHttp.Answer pull = http.get("/origin/" + stream + "/index.m3u8");
+        assertThat(ingest.status()).as(ingest.body()).isEqualTo(200);
+        assertThat(pull.status()).as(pull.body()).isEqualTo(200);
+        String origin = ingest.body().substring(0, ingest.body().indexOf(' '));
+        assertThat(ingest.body()).isEqualTo(origin + " PUT /ingest/" + stream + "/kcsk_key/seg1.ts");
+        assertThat(pull.body()).as("stream " + stream + " pulled from the origin it is published to")
+            .isEqualTo(origin + " GET /origin/" + stream + "/index.m3u8");
+        used.add(origin);
+      }
+      assertThat(used).as("origins the 40 streams went to").containsExactly("keycard-origin-0", "keycard-origin-1");
+      assertThat(http.get("/api/v1/me").status()).as("nothing but ingest and origin pull passes").isEqualTo(404);
+    } finally {
+      if (router != null) {
+        router.destroy();
+        if (!router.waitFor(10, TimeUnit.SECONDS)) {
+          router.destroyForcibly();
+        }
+      }
+      origins.forEach(o -> o.stop(0));
+    }
+  }
+
+  /** The ConfigMap's nginx.conf with {@code resolver} for the cluster's DNS and files in {@code dir}. */
+  private static String routerConfig(Path dir, String resolver) {
     Manifest configMap = manifests.stream()
         .filter(m -> "ConfigMap".equals(m.kind()) && "keycard-origin-router".equals(m.name())).findFirst().orElseThrow();
     String config = (String) map(configMap.object(), "data").get("nginx.conf");
-    // Outside a cluster: a resolver that parses here, and the temporary files in the test's directory.
-    String local = config.replaceAll("resolver \\S+", "resolver 127.0.0.1").replace("/tmp/", dir + "/");
-    assertThat(local).as("the resolver line was replaced").contains("resolver 127.0.0.1 valid=10s");
-    Path file = Files.writeString(dir.resolve("nginx.conf"), local);
-    Process p = new ProcessBuilder(nginx, "-t", "-q", "-p", dir.toString(), "-c", file.toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("nginx -t:\n" + out).isZero();
+    String local = config.replaceAll("resolver \\S+", resolver).replace("/tmp/", dir + "/");
+    assertThat(local).as("the resolver line was replaced").contains(resolver + " valid=10s");
+    return local;
+  }
+
+  private static void awaitAnswer(TestHttp http, Process router, Path log) throws Exception {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (!router.isAlive()) {
+        throw new AssertionError("nginx exited:\n" + Files.readString(log));
+      }
+      try {
+        if (http.get("/healthz").status() == 200) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("nginx did not answer:\n" + Files.readString(log));
   }
 
   private static Map<String, Object> workload(String kind, String name) {

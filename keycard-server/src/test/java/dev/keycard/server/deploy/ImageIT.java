@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /proc}) and a secret directory mounted read-only, as Kubernetes mounts a Secret. Only the
  * image's own files are used: its runtime, its libraries, its {@code /etc/passwd}.
  *
- * <p>{@code chroot} and mounts need root: as any other user these tests are skipped, loudly, unless
- * {@code KEYCARD_REQUIRE_TOOLS=true} (CI, which runs as root).
+ * <p>{@code chroot} and mounts need root and a mount namespace: without them these tests are skipped,
+ * loudly, unless {@code KEYCARD_REQUIRE_TOOLS=true} (CI, which runs as root).
  */
 class ImageIT {
   private static final Pattern LISTENING = Pattern.compile("keycard listening on http://127\\.0\\.0\\.1:(\\d+)");
@@ -67,10 +67,10 @@ class ImageIT {
 
   @BeforeEach
   void unpackImage() throws Exception {
-    requireRoot();
     for (String tool : List.of("unshare", "chroot", "mount", "tar")) {
       SystemTools.require(tool);
     }
+    requireRootAndMountNamespace();
     Path tar = Path.of(System.getProperty("keycard.image.tar", "target/keycard-image.tar"));
     assertThat(tar).as("the image, built by ./mvnw -Pimage package").exists();
     image = Image.unpack(tar, dir.resolve("image"), dir.resolve("rootfs"));
@@ -196,16 +196,28 @@ class ImageIT {
     return HexFormat.of().formatHex(bytes);
   }
 
-  /** chroot and mount need root; the same skip-or-fail rule as {@link SystemTools#require}. */
-  private static void requireRoot() throws IOException {
-    if (Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+  /**
+   * chroot and mount need root, and a mount namespace of our own (CAP_SYS_ADMIN: a container without
+   * it refuses unshare); the same skip-or-fail rule as {@link SystemTools#require}.
+   */
+  private static void requireRootAndMountNamespace() throws IOException, InterruptedException {
+    String missing = null;
+    if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+      missing = "running the image without an engine (chroot, mount) needs root";
+    } else {
+      Process probe = new ProcessBuilder("unshare", "--mount", "--", "true").redirectErrorStream(true).start();
+      String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (probe.waitFor() != 0) {
+        missing = "running the image needs a mount namespace (CAP_SYS_ADMIN), and unshare --mount failed: " + out;
+      }
+    }
+    if (missing == null) {
       return;
     }
-    String message = "running the image without an engine (chroot, mount) needs root";
     if ("true".equals(System.getenv("KEYCARD_REQUIRE_TOOLS"))) {
-      fail(message + " and KEYCARD_REQUIRE_TOOLS=true");
+      fail(missing + " and KEYCARD_REQUIRE_TOOLS=true");
     }
-    Assumptions.abort(message);
+    Assumptions.abort(missing);
   }
 
   /**
