@@ -9,7 +9,6 @@ import dev.keycard.server.testing.TestHttp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,7 +276,7 @@ class DeploymentManifestsTest {
     try {
       String config = routerConfig(dir, "resolver 127.0.0.1");
       for (int i = 0; i < 2; i++) {
-        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), LoopbackPorts.free()), 0);
         String name = "keycard-origin-" + i;
         origin.createContext("/", exchange -> {
           exchange.getRequestBody().readAllBytes();
@@ -292,10 +291,7 @@ class DeploymentManifestsTest {
         config = config.replace(" " + name + ";", " 127.0.0.1:" + origin.getAddress().getPort() + ";");
       }
       config = config.replace(".keycard-origin.keycard.svc.cluster.local:8080", "");
-      int port;
-      try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = free.getLocalPort();
-      }
+      int port = LoopbackPorts.free();
       assertThat(config).contains("listen 8079;", "proxy_pass http://$keycard_origin;");
       config = config.replace("listen 8079;", "listen 127.0.0.1:" + port + ";");
       Path file = Files.writeString(dir.resolve("nginx.conf"), config);

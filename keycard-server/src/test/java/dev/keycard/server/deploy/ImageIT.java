@@ -122,17 +122,18 @@ class ImageIT {
     assertThat(add.waitFor(60, TimeUnit.SECONDS)).as("users add ends").isTrue();
     assertThat(add.exitValue()).as(Files.readString(dir.resolve("users.log"))).isZero();
 
+    int port = LoopbackPorts.free();
     Map<String, String> env = Map.of(
         "KEYCARD_HOST", "127.0.0.1", // loopback only: the test shares the host's network
-        "KEYCARD_PORT", "0",
-        "KEYCARD_EDGE_PORT", "0",
+        "KEYCARD_PORT", Integer.toString(port),
+        "KEYCARD_EDGE_PORT", Integer.toString(LoopbackPorts.free()),
         "KEYCARD_ISSUER", "http://keycard.test",
         "KEYCARD_ALGORITHM", "HS256",
         "KEYCARD_HS256_SECRET_FILE", "/run/secrets/keycard/hs256-secret",
         "KEYCARD_NO_DEMO_STREAM", "true");
     Path log = dir.resolve("serve.log");
     Process serve = run(env, List.of("serve"), log);
-    int port = awaitListening(serve, log);
+    assertThat(awaitListening(serve, log)).isEqualTo(port);
 
     assertThat(Files.readString(Path.of("/proc", Long.toString(serve.pid()), "status")))
         .as("the JVM runs as the image's user").containsPattern("(?m)^Uid:\\s+65532\\s");
