@@ -202,6 +202,8 @@ class DeploymentManifestsTest {
         if (!name.startsWith("KEYCARD_")) {
           continue;
         }
+        assertThat(String.valueOf(variable.get("value"))).as(c + ": " + name + " carries no password in a URL")
+            .doesNotContainPattern("://[^/@:]+:[^/@]+@");
         if (variable.get("valueFrom") instanceof Map<?, ?> from && from.get("secretKeyRef") instanceof Map<?, ?> ref) {
           assertThat(generated.get((String) ref.get("name"))).as(c + ": " + name + " from Secret " + ref.get("name"))
               .isNotNull().contains((String) ref.get("key"));
