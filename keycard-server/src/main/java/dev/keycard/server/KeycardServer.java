@@ -2,12 +2,15 @@ package dev.keycard.server;
 
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
+import dev.keycard.core.change.Change;
+import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.refresh.RefreshTokenRotation;
+import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.revocation.DenylistReplica;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
@@ -18,7 +21,9 @@ import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
+import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKeys;
+import dev.keycard.core.stream.StreamStore;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
@@ -47,6 +52,8 @@ import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,8 +64,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running keycard: the stores, the core services wired from the configuration, the HTTP verticles,
- * the denylist catch-up (revocations made through other instances on the same store) and the
- * maintenance job (key-ring and URL-key reload, purge of expired rows).
+ * the denylist catch-up (revocations made through other instances on the same store), the change
+ * feed that brings those within milliseconds when there is one (Redis), and the maintenance job
+ * (key-ring and URL-key reload, purge of expired rows).
  */
 public final class KeycardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeycardServer.class);
@@ -66,6 +74,8 @@ public final class KeycardServer implements AutoCloseable {
   public static final int HTTP_INSTANCES = 2;
   private static final long MAINTENANCE_PERIOD_MS = 10_000;
   private static final int VERIFIED_TOKEN_CACHE = 10_000;
+  /** {@code /health/ready} fails once the last denylist catch-up is older than this many intervals. */
+  private static final int READY_WITHIN_CATCH_UPS = 3;
 
   private final Stores stores;
   private final DenylistReplica denylist;
@@ -77,9 +87,11 @@ public final class KeycardServer implements AutoCloseable {
   private final Edge edge;
   private final int edgePort;
   private final String edgeBaseUrl;
+  private final ChangeFeed feed;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
-      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl) {
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed) {
+    this.feed = feed;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -113,6 +125,17 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
       PasswordHasher passwords, Stores stores) {
+    return start(config, streamingConfig, clock, passwords, stores, ChangeFeed.NONE);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, InstantSource, PasswordHasher, Stores)} with a change
+   * feed to the other instances on the same store (Redis): revocations, key rotations and new streams
+   * reach them within milliseconds, and theirs reach this one. The server closes the feed with the
+   * stores.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, InstantSource clock,
+      PasswordHasher passwords, Stores stores, ChangeFeed feed) {
     Vertx vertx = null;
     try {
       SecureRandom random = new SecureRandom();
@@ -122,7 +145,9 @@ public final class KeycardServer implements AutoCloseable {
       DenylistReplica replica = new DenylistReplica(stores.revocations(), clock);
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
-      PlaybackDenylist denylist = new PlaybackDenylist(replica, clock, streamingConfig.playlistUrlTtl()
+      // With a feed, each revocation is announced to the other instances as soon as it is saved.
+      Denylist shared = feed == ChangeFeed.NONE ? replica : ChangeFollower.announcing(replica, feed);
+      PlaybackDenylist denylist = new PlaybackDenylist(shared, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
@@ -159,11 +184,12 @@ public final class KeycardServer implements AutoCloseable {
           .validity(validity)
           .build();
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
-          config.tokenFormat() == TokenFormat.OPAQUE, keys);
+          config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)));
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-      StreamRegistry registry = new StreamRegistry(stores.streams(), clock);
+      StreamRegistry registry = new StreamRegistry(announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
       UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
@@ -185,12 +211,14 @@ public final class KeycardServer implements AutoCloseable {
 
       int port = listen(vertx, services, streaming, new ListenerGuard("API", config.limits(), cap));
       Vertx v = vertx;
+      // A URL key another instance (or a CLI command) stored verifies here too.
+      Map<Change.Reload, Runnable> reloads = Map.of(
+          Change.Reload.SIGNING_KEYS, keys::reload,
+          Change.Reload.URL_KEYS, () -> playbackUrls.useKeys(PlaybackKeys.load(stores.urlKeys())),
+          Change.Reload.STREAMS, registry::reload);
       Runnable maintenance = () -> {
         Instant now = clock.instant();
-        keys.reload();
-        // A URL key another instance (or a CLI command) stored verifies here too.
-        playbackUrls.useKeys(PlaybackKeys.load(stores.urlKeys()));
-        registry.reload();
+        List.of(Change.Reload.values()).forEach(r -> reloads.get(r).run());
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
@@ -200,9 +228,10 @@ public final class KeycardServer implements AutoCloseable {
         maintenance.run();
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
-      DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
-      log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
-          config.host(), port, config.issuer(), config.tokenFormat(), revoked);
+      DenylistCatchUp catchUp = DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
+      feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads));
+      log.info("keycard listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",
+          config.host(), port, config.issuer(), config.tokenFormat(), revoked, feed);
       log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, demo stream {})", config.host(),
           edgePort, streamingConfig.edgeBaseUrl(edgePort), streamingConfig.demoStream() ? "on" : "off");
       if (!streamingConfig.urlScheme().servedByEdge()) {
@@ -210,14 +239,42 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          streamingConfig.edgeBaseUrl(edgePort));
+          streamingConfig.edgeBaseUrl(edgePort), feed);
     } catch (RuntimeException e) {
+      feed.close();
       if (vertx != null) {
         vertx.close().await();
       }
       stores.close();
       throw e;
     }
+  }
+
+  /** A stream registered through this instance's API is announced, so the others list it at once. */
+  private static StreamStore announcing(StreamStore store, ChangeFeed feed) {
+    if (feed == ChangeFeed.NONE) {
+      return store;
+    }
+    return new StreamStore() {
+      @Override
+      public boolean add(StreamId id, Instant createdAt) {
+        boolean added = store.add(id, createdAt);
+        if (added) {
+          feed.publish(Change.Reload.STREAMS);
+        }
+        return added;
+      }
+
+      @Override
+      public List<StreamId> all() {
+        return store.all();
+      }
+
+      @Override
+      public boolean exists(StreamId id) {
+        return store.exists(id);
+      }
+    };
   }
 
   /**
@@ -309,10 +366,16 @@ public final class KeycardServer implements AutoCloseable {
     return denylist;
   }
 
-  /** Stops listening, then closes the stores. */
+  /** Whether the change feed to the other instances is up ({@code false} without one). */
+  public boolean feedConnected() {
+    return feed.connected();
+  }
+
+  /** Stops listening, then closes the change feed and the stores. */
   @Override
   public void close() {
     try {
+      feed.close();
       vertx.close().await();
     } finally {
       stores.close();

@@ -12,8 +12,13 @@ package dev.keycard.core.change;
  */
 public interface ChangeFeed extends AutoCloseable {
 
-  /** Tells every subscribed instance (this one may hear it too). Never blocks, never throws. */
-  void publish(Change change);
+  /**
+   * Tells every subscribed instance (this one may hear it too). Never blocks, never throws.
+   *
+   * @return whether the message was handed to a connected channel (it may still be lost); false
+   *         when the channel is down
+   */
+  boolean publish(Change change);
 
   /**
    * Starts delivering to {@code listener}: {@link ChangeListener#connected()} first once the channel
@@ -32,7 +37,9 @@ public interface ChangeFeed extends AutoCloseable {
   /** No channel: instances learn of each other's changes by the periodic catch-up alone. */
   ChangeFeed NONE = new ChangeFeed() {
     @Override
-    public void publish(Change change) {}
+    public boolean publish(Change change) {
+      return false;
+    }
 
     @Override
     public void subscribe(ChangeListener listener) {}

@@ -45,7 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     ServerConfig config = options.toConfig(parent.environment);
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true, parent.environment), InstantSource.system(), hasher)) {
+    try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),
+        InstantSource.system(), hasher, parent.environment)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);
       ServeCommand.awaitShutdown(server);
     }

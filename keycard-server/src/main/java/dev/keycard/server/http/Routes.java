@@ -70,6 +70,11 @@ public final class Routes {
     var guard = new BearerGuard(vertx, services);
 
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "ok")));
+    if (services.readiness() != null) {
+      var health = new HealthEndpoints(vertx, services.readiness());
+      router.get("/health/live").handler(health::live);
+      router.get("/health/ready").handler(health::ready);
+    }
     router.get("/.well-known/jwks.json").handler(discovery::jwks);
     router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
     router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));

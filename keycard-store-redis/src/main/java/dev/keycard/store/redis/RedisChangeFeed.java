@@ -11,7 +11,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +49,8 @@ public final class RedisChangeFeed implements ChangeFeed {
   private volatile ChangeListener listener;
   private volatile boolean subscribed;
   private volatile boolean closed;
+  /** The last message handed to Lettuce, so that closing lets it leave (a CLI command publishes, then exits). */
+  private volatile CompletableFuture<?> lastPublish = CompletableFuture.completedFuture(null);
 
   private RedisChangeFeed(RedisEndpoint endpoint, Duration retry) {
     this.retry = Objects.requireNonNull(retry, "retry");
@@ -94,15 +99,17 @@ public final class RedisChangeFeed implements ChangeFeed {
   }
 
   @Override
-  public void publish(Change change) {
+  public boolean publish(Change change) {
     StatefulRedisConnection<String, String> connection = publisher;
-    if (connection == null || closed) {
-      return; // not connected yet: the others catch up on their interval
+    if (connection == null || closed || !connection.isOpen()) {
+      return false; // not connected: the others catch up on their interval
     }
     try {
-      connection.async().publish(CHANNEL, change.encode()).exceptionally(e -> null);
+      lastPublish = connection.async().publish(CHANNEL, change.encode()).toCompletableFuture().exceptionally(e -> null);
+      return true;
     } catch (RuntimeException e) { // disconnected: refused at once, and the interval covers it
       log.debug("publish failed: {}", e.toString());
+      return false;
     }
   }
 
@@ -113,6 +120,13 @@ public final class RedisChangeFeed implements ChangeFeed {
 
   @Override
   public void close() {
+    try {
+      lastPublish.get(RedisEndpoint.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // lost: the instances' periodic catch-up and reload cover it
+    }
     closed = true;
     subscribed = false;
     connector.shutdownNow();
