@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
 /**
  * Revocation propagation between two running keycard instances: N times, log in on B, check the token
  * works on A, log out on B, then ask A for /api/v1/me as fast as one client can until A answers 401.
- * The delay is from B's 204 to A's first 401. Run by bench/propagation.sh (java bench/Propagation.java
- * A_URL B_URL USER N LABEL, the password in KEYCARD_BENCH_PASSWORD); prints one Markdown table row.
+ * The delay is from B's 204 to A's first 401; A is asked every millisecond (a tighter loop would take
+ * a core from the two servers). Before each logout the program waits a random 0 to JITTER_MS, so that
+ * logouts do not fall in step with A's periodic catch-up (which would make every wait the same).
+ * Run by bench/propagation.sh (java bench/Propagation.java A_URL B_URL USER N LABEL [JITTER_MS], the
+ * password in KEYCARD_BENCH_PASSWORD); prints one Markdown table row (no row for the label "warm-up").
  */
 public class Propagation {
   private static final Pattern ACCESS = Pattern.compile("\"access_token\":\"([^\"]+)\"");
@@ -21,6 +24,8 @@ public class Propagation {
     String a = args[0], b = args[1], user = args[2];
     int n = Integer.parseInt(args[3]);
     String label = args[4];
+    int jitter = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+    java.util.Random random = new java.util.Random();
     String password = System.getenv("KEYCARD_BENCH_PASSWORD");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Long> micros = new ArrayList<>();
@@ -40,6 +45,9 @@ public class Propagation {
       if (http.send(me, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
         throw new IllegalStateException("a fresh token was refused by A");
       }
+      if (jitter > 0) {
+        Thread.sleep(random.nextInt(jitter));
+      }
       HttpResponse<Void> logout = http.send(HttpRequest.newBuilder(URI.create(b + "/auth/logout"))
           .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
@@ -51,11 +59,17 @@ public class Propagation {
       do {
         status = http.send(me, HttpResponse.BodyHandlers.discarding()).statusCode();
         polls++;
+        if (status == 200) {
+          Thread.sleep(1);
+        }
         if (status >= 500) {
           throw new IllegalStateException("A answered " + status);
         }
       } while (status != 401);
       micros.add((System.nanoTime() - loggedOut) / 1_000);
+    }
+    if (label.equals("warm-up")) {
+      return;
     }
     List<Long> sorted = micros.stream().sorted().toList();
     System.out.printf("| %s | %d | %s | %s | %s | %d |%n", label, n, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)),

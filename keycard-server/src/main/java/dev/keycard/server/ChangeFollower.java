@@ -5,9 +5,12 @@ import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.change.ChangeListener;
 import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.revocation.DenylistReplica;
+import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.stream.StreamStore;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +83,9 @@ final class ChangeFollower implements ChangeListener {
    * a lost message costs the others one catch-up interval.
    */
   static Denylist announcing(DenylistReplica replica, ChangeFeed feed) {
+    if (feed == ChangeFeed.NONE) {
+      return replica;
+    }
     return new Denylist() {
       @Override
       public boolean isRevoked(String id) {
@@ -95,6 +101,33 @@ final class ChangeFollower implements ChangeListener {
         } catch (RuntimeException e) { // saved already; the others find it on their next catch-up
           log.debug("revocation saved but not announced: {}", e.toString());
         }
+      }
+    };
+  }
+
+  /** A stream registered through this instance's API is announced, so the others list it at once. */
+  static StreamStore announcing(StreamStore store, ChangeFeed feed) {
+    if (feed == ChangeFeed.NONE) {
+      return store;
+    }
+    return new StreamStore() {
+      @Override
+      public boolean add(StreamId id, Instant createdAt) {
+        boolean added = store.add(id, createdAt);
+        if (added) {
+          feed.publish(Change.Reload.STREAMS);
+        }
+        return added;
+      }
+
+      @Override
+      public List<StreamId> all() {
+        return store.all();
+      }
+
+      @Override
+      public boolean exists(StreamId id) {
+        return store.exists(id);
       }
     };
   }

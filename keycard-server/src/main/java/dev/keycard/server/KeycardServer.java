@@ -21,9 +21,7 @@ import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
-import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamKeys;
-import dev.keycard.core.stream.StreamStore;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
@@ -52,7 +50,6 @@ import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
@@ -146,7 +143,7 @@ public final class KeycardServer implements AutoCloseable {
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
       // With a feed, each revocation is announced to the other instances as soon as it is saved.
-      Denylist shared = feed == ChangeFeed.NONE ? replica : ChangeFollower.announcing(replica, feed);
+      Denylist shared = ChangeFollower.announcing(replica, feed);
       PlaybackDenylist denylist = new PlaybackDenylist(shared, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
@@ -189,7 +186,7 @@ public final class KeycardServer implements AutoCloseable {
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-      StreamRegistry registry = new StreamRegistry(announcing(stores.streams(), feed), clock);
+      StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
       UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
@@ -218,7 +215,7 @@ public final class KeycardServer implements AutoCloseable {
           Change.Reload.STREAMS, registry::reload);
       Runnable maintenance = () -> {
         Instant now = clock.instant();
-        List.of(Change.Reload.values()).forEach(r -> reloads.get(r).run());
+        reloads.values().forEach(Runnable::run);
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
@@ -248,33 +245,6 @@ public final class KeycardServer implements AutoCloseable {
       stores.close();
       throw e;
     }
-  }
-
-  /** A stream registered through this instance's API is announced, so the others list it at once. */
-  private static StreamStore announcing(StreamStore store, ChangeFeed feed) {
-    if (feed == ChangeFeed.NONE) {
-      return store;
-    }
-    return new StreamStore() {
-      @Override
-      public boolean add(StreamId id, Instant createdAt) {
-        boolean added = store.add(id, createdAt);
-        if (added) {
-          feed.publish(Change.Reload.STREAMS);
-        }
-        return added;
-      }
-
-      @Override
-      public List<StreamId> all() {
-        return store.all();
-      }
-
-      @Override
-      public boolean exists(StreamId id) {
-        return store.exists(id);
-      }
-    };
   }
 
   /**
