@@ -2,12 +2,15 @@ package dev.keycard.server;
 
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
+import dev.keycard.core.change.Change;
+import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.refresh.RefreshTokenRotation;
+import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.revocation.DenylistReplica;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
@@ -50,6 +53,7 @@ import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +65,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running keycard: the stores, the core services wired from the configuration, the HTTP verticles
  * of its {@link Roles} (the API and origin routes on one port, the edge on another), the denylist
- * catch-up (revocations made through other instances on the same store) and the maintenance job
+ * catch-up (revocations made through other instances on the same store), the change feed that
+ * brings those within milliseconds when there is one (Redis), and the maintenance job
  * (key-ring and URL-key reload, purge of expired rows). Every role opens the same store; an edge
  * pulling from another process's origin reaches it over HTTP ({@link HttpOrigin}).
  */
@@ -71,6 +76,8 @@ public final class KeycardServer implements AutoCloseable {
   public static final int HTTP_INSTANCES = 2;
   private static final long MAINTENANCE_PERIOD_MS = 10_000;
   private static final int VERIFIED_TOKEN_CACHE = 10_000;
+  /** {@code /health/ready} fails once the last denylist catch-up is older than this many intervals. */
+  private static final int READY_WITHIN_CATCH_UPS = 3;
 
   private final Stores stores;
   private final DenylistReplica denylist;
@@ -82,9 +89,11 @@ public final class KeycardServer implements AutoCloseable {
   private final Edge edge;
   private final int edgePort;
   private final String edgeBaseUrl;
+  private final ChangeFeed feed;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
-      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl) {
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed) {
+    this.feed = feed;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -129,6 +138,17 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, ChangeFeed.NONE);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores)} with a
+   * change feed to the other instances on the same store (Redis): revocations, key rotations and new
+   * streams reach them within milliseconds, and theirs reach this one. The server closes the feed with
+   * the stores.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
     Vertx vertx = null;
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
@@ -139,7 +159,9 @@ public final class KeycardServer implements AutoCloseable {
       DenylistReplica replica = new DenylistReplica(stores.revocations(), clock);
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
-      PlaybackDenylist denylist = new PlaybackDenylist(replica, clock, streamingConfig.playlistUrlTtl()
+      // With a feed, each revocation is announced to the other instances as soon as it is saved.
+      Denylist shared = ChangeFollower.announcing(replica, feed);
+      PlaybackDenylist denylist = new PlaybackDenylist(shared, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
@@ -176,11 +198,12 @@ public final class KeycardServer implements AutoCloseable {
           .validity(validity)
           .build();
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
-          config.tokenFormat() == TokenFormat.OPAQUE, keys);
+          config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)));
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-      StreamRegistry registry = new StreamRegistry(stores.streams(), clock);
+      StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
       UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
@@ -209,12 +232,14 @@ public final class KeycardServer implements AutoCloseable {
 
       int port = roles.apiListener() ? listen(vertx, services, streaming, roles, new ListenerGuard("API", config.limits(), cap)) : 0;
       Vertx v = vertx;
+      // A URL key another instance (or a CLI command) stored verifies here too.
+      Map<Change.Reload, Runnable> reloads = Map.of(
+          Change.Reload.SIGNING_KEYS, keys::reload,
+          Change.Reload.URL_KEYS, () -> playbackUrls.useKeys(PlaybackKeys.load(stores.urlKeys())),
+          Change.Reload.STREAMS, registry::reload);
       Runnable maintenance = () -> {
         Instant now = clock.instant();
-        keys.reload();
-        // A URL key another instance (or a CLI command) stored verifies here too.
-        playbackUrls.useKeys(PlaybackKeys.load(stores.urlKeys()));
-        registry.reload();
+        reloads.values().forEach(Runnable::run);
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
@@ -224,11 +249,12 @@ public final class KeycardServer implements AutoCloseable {
         maintenance.run();
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
-      DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
+      DenylistCatchUp catchUp = DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
+      feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads));
       if (roles.apiListener()) {
-        log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded)",
+        log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",
             roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin", config.host(), port,
-            config.issuer(), config.tokenFormat(), revoked);
+            config.issuer(), config.tokenFormat(), revoked, feed);
       }
       if (roles.origin() && !roles.edge() && !streamingConfig.cdn().originPullEnabled()) {
         log.warn("no origin secret (KEYCARD_ORIGIN_SECRET or --origin-secret-file): edges and CDNs cannot pull"
@@ -245,8 +271,9 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl);
+          edgeBaseUrl, feed);
     } catch (RuntimeException e) {
+      feed.close();
       if (vertx != null) {
         vertx.close().await();
       }
@@ -347,10 +374,16 @@ public final class KeycardServer implements AutoCloseable {
     return denylist;
   }
 
-  /** Stops listening, then closes the stores. */
+  /** Whether the change feed to the other instances is up ({@code false} without one). */
+  public boolean feedConnected() {
+    return feed.connected();
+  }
+
+  /** Stops listening, then closes the change feed and the stores. */
   @Override
   public void close() {
     try {
+      feed.close();
       vertx.close().await();
     } finally {
       stores.close();

@@ -10,10 +10,19 @@ import dev.keycard.server.config.ServerConfig;
  *
  * @param bearerBlocks whether a bearer check may block (opaque tokens are looked up in the database),
  *                     so the routes run it off the event loop
+ * @param readiness    what {@code /health/ready} reports, or {@code null} for a server without it
  */
 public record Services(
     ServerConfig config,
     AuthorizationServer authorizationServer,
     BearerAuthenticator bearer,
     boolean bearerBlocks,
-    KeySource keys) {}
+    KeySource keys,
+    Readiness readiness) {
+
+  /** Without {@code /health/ready} (tests that build routes without a running server). */
+  public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
+      boolean bearerBlocks, KeySource keys) {
+    this(config, authorizationServer, bearer, bearerBlocks, keys, null);
+  }
+}

@@ -5,6 +5,7 @@ import dev.keycard.core.account.UserStore;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -45,7 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     ServerConfig config = options.toConfig(parent.environment);
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(true, parent.environment), InstantSource.system(), hasher)) {
+    try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),
+        Roles.ALL, InstantSource.system(), hasher, parent.environment)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);
       ServeCommand.awaitShutdown(server);
     }

@@ -1,5 +1,6 @@
 package dev.keycard.server.cli;
 
+import dev.keycard.core.change.Change;
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.key.SigningAlgorithm;
@@ -35,6 +36,9 @@ final class KeysCommand {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    RedisOptions redis;
+
     @Option(names = "--algorithm", paramLabel = "ALG",
         description = "RS256, ES256 or EdDSA. Default: the algorithm of the current signer, else RS256.")
     String algorithm;
@@ -52,8 +56,9 @@ final class KeysCommand {
         KeyRotation rotation = new KeyRotation(store, new KeyGenerator(new SecureRandom()), InstantSource.system(),
             Duration.ofDays(1));
         SigningKey key = rotation.rotate(alg);
+        boolean announced = Announce.change(redis, spec, Change.Reload.SIGNING_KEYS);
         spec.commandLine().getOut().println("new signing key " + key.kid() + " (" + alg + ");"
-            + " running servers use it within about 10 seconds");
+            + (announced ? " running servers were told through Redis" : " running servers use it within about 10 seconds"));
       }
       return 0;
     }

@@ -30,8 +30,8 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
-    try (KeycardServer server = KeycardServer.start(config, streamOptions.toConfig(false, parent.environment),
-        roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()))) {
+    try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
+        roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);
     }
     return 0;

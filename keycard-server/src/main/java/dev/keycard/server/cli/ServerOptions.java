@@ -1,8 +1,16 @@
 package dev.keycard.server.cli;
 
+import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.SigningAlgorithm;
+import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.store.Stores;
+import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.StreamingConfig;
+import dev.keycard.server.store.StoreFactory;
+import java.time.InstantSource;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ListenerLimits;
+import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.TokenFormat;
 import java.io.IOException;
@@ -18,6 +26,9 @@ import picocli.CommandLine.Option;
 final class ServerOptions {
   @Mixin
   CommonOptions common;
+
+  @Mixin
+  RedisOptions redis;
 
   @Option(names = "--port", defaultValue = "8080", description = "TCP port. Default: ${DEFAULT-VALUE}")
   int port;
@@ -116,6 +127,24 @@ final class ServerOptions {
             duration("--idle-timeout", idleTimeout), maxConnections),
         common.store(environment),
         duration("--denylist-catch-up", denylistCatchUp));
+  }
+
+  /**
+   * Starts a server on the configured stores and change feed (Redis with {@code --redis-url}; its
+   * reconnection attempts are as frequent as the denylist catch-up).
+   */
+  KeycardServer start(ServerConfig config, StreamingConfig streaming, Roles roles, InstantSource clock,
+      PasswordHasher passwords, Map<String, String> environment) {
+    roles.requireOriginSecret(streaming.cdn()); // before the store is opened (or created)
+    ChangeFeed feed = redis.openFeed(environment, config.denylistCatchUp());
+    Stores stores;
+    try {
+      stores = StoreFactory.open(config.store());
+    } catch (RuntimeException e) {
+      feed.close();
+      throw e;
+    }
+    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed);
   }
 
   /**

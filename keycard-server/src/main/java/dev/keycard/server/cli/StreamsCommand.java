@@ -1,5 +1,6 @@
 package dev.keycard.server.cli;
 
+import dev.keycard.core.change.Change;
 import dev.keycard.core.store.Stores;
 import dev.keycard.core.stream.IssuedStreamKey;
 import dev.keycard.core.stream.RotatedStreamKey;
@@ -40,6 +41,9 @@ final class StreamsCommand {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    RedisOptions redis;
+
     @Parameters(index = "0", paramLabel = "ID", description = "The stream id: " + ID_RULE + ".")
     String streamId;
 
@@ -53,6 +57,7 @@ final class StreamsCommand {
       if (!added) {
         throw new IllegalArgumentException("the stream '" + streamId + "' already exists");
       }
+      Announce.change(redis, spec, Change.Reload.STREAMS);
       spec.commandLine().getOut().println("stream " + streamId + " added; publish to /ingest/" + streamId
           + "/STREAM_KEY/index.m3u8 with a key from 'keycard streams keys add " + streamId + "', or to /ingest/"
           + streamId + "/index.m3u8 with a token holding stream:publish or stream:publish:" + streamId);

@@ -79,6 +79,11 @@ public final class Routes {
     var guard = new BearerGuard(vertx, services);
 
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "ok")));
+    if (services.readiness() != null) {
+      var health = new HealthEndpoints(vertx, services.readiness());
+      router.get("/health/live").handler(health::live);
+      router.get("/health/ready").handler(health::ready);
+    }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false)
         .setMergeFormAttributes(false);
     if (roles.api()) {

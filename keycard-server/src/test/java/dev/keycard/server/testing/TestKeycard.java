@@ -2,6 +2,7 @@ package dev.keycard.server.testing;
 
 import dev.keycard.core.account.Client;
 import dev.keycard.core.account.User;
+import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
@@ -35,6 +36,7 @@ public final class TestKeycard implements AutoCloseable {
   private final Roles roles;
   private final InstantSource clock;
   private final Function<ServerConfig, Stores> backend;
+  private Function<ServerConfig, ChangeFeed> feed = c -> ChangeFeed.NONE;
   private KeycardServer server;
   private TestHttp http;
 
@@ -92,8 +94,19 @@ public final class TestKeycard implements AutoCloseable {
     return k;
   }
 
+  /**
+   * With a change feed to the other instances ({@code feed} is called at each start, e.g. a Redis feed
+   * on a {@code RealRedis}), on the store the configuration names.
+   */
+  public static TestKeycard start(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed) {
+    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
+    k.feed = feed;
+    k.startServer();
+    return k;
+  }
+
   private void startServer() {
-    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config));
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config), feed.apply(config));
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
