@@ -40,19 +40,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DeploymentManifestsTest {
   private static final Path KUBERNETES = Path.of("..", "deploy", "kubernetes");
 
-  /**
-   * AWAITED FROM THE OTHER BRANCHES OF ISSUE 7: variables the manifests set for options being added
-   * elsewhere ({@code --roles}, {@code --origin-url}: branch edgetier; {@code --redis-url},
-   * {@code --redis-password-file}: branch redis). The lead empties this list when merging those
-   * branches; a name still here once {@code serve} knows it fails
-   * {@link #awaitedVariablesWhenServeKnowsThemThenAreNoLongerListedAsAwaited}.
-   */
-  private static final Set<String> AWAITED = Set.of("KEYCARD_ROLES", "KEYCARD_ORIGIN_URL", "KEYCARD_REDIS_URL",
-      "KEYCARD_REDIS_PASSWORD_FILE");
-
   /** Secrets keycard reads from a variable of their own (the alternative to their {@code --…-file} option). */
   private static final Set<String> SECRET_VARIABLES = Set.of("KEYCARD_HS256_SECRET", "KEYCARD_DATABASE_PASSWORD",
-      "KEYCARD_ORIGIN_SECRET", "KEYCARD_NGINX_SECRET");
+      "KEYCARD_ORIGIN_SECRET", "KEYCARD_NGINX_SECRET", "KEYCARD_REDIS_PASSWORD");
 
   /** The image's user (deploy/base-image.sh, the image profile's container.user). */
   private static final long IMAGE_UID = 65532;
@@ -130,7 +120,6 @@ class DeploymentManifestsTest {
   void everyKeycardVariableWhenSetByAContainerThenIsAnOptionOfServeOrADocumentedSecret() {
     Set<String> known = new HashSet<>(ServeVariables.optionVariables());
     known.addAll(SECRET_VARIABLES);
-    known.addAll(AWAITED);
     List<String> unknown = new ArrayList<>();
     int seen = 0;
     for (Container c : containers()) {
@@ -146,13 +135,6 @@ class DeploymentManifestsTest {
     }
     assertThat(seen).as("KEYCARD_* variables in the manifests").isGreaterThan(10);
     assertThat(unknown).as("variables keycard serve does not know").isEmpty();
-  }
-
-  @Test
-  void awaitedVariablesWhenServeKnowsThemThenAreNoLongerListedAsAwaited() {
-    Set<String> options = ServeVariables.optionVariables();
-    assertThat(AWAITED).as("serve knows these now: remove them from DeploymentManifestsTest.AWAITED")
-        .doesNotContainAnyElementsOf(options);
   }
 
   @Test
