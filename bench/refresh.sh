@@ -84,7 +84,12 @@ measure() {
   local out
   out=$(KEYCARD_REFRESH_TOKENS="$tokens.run" KEYCARD_WRK_THREADS=$threads \
     wrk -t$threads -c$conns -d"${secs}s" -s bench/refresh.lua "$base")
-  kill "$server"; wait "$server" 2>/dev/null || true
+  if ! kill "$server" 2>/dev/null; then
+    echo "$backend: the server stopped during the run; its log:" >&2
+    tail -n 30 "$work/server-$backend.log" >&2
+    exit 1
+  fi
+  wait "$server" 2>/dev/null || true
   server=
   echo "$(echo "$out" | rps) $(echo "$out" | sed -n 's/^non-2xx responses: *//p')" >"$work/result-$backend"
 }
