@@ -81,9 +81,11 @@ measure() {
   tail -n +65 "$tokens" >"$tokens.run"
   KEYCARD_REFRESH_TOKENS="$tokens.warm" KEYCARD_WRK_THREADS=$threads \
     wrk -t$threads -c$conns -d5s -s bench/refresh.lua "$base" >/dev/null
-  local out
+  local out before after
+  before=$(cpu_ticks)
   out=$(KEYCARD_REFRESH_TOKENS="$tokens.run" KEYCARD_WRK_THREADS=$threads \
     wrk -t$threads -c$conns -d"${secs}s" -s bench/refresh.lua "$base")
+  after=$(cpu_ticks)
   if ! kill "$server" 2>/dev/null; then
     echo "$backend: the server stopped during the run; its log:" >&2
     tail -n 30 "$work/server-$backend.log" >&2
@@ -92,22 +94,44 @@ measure() {
   wait "$server" 2>/dev/null || true
   server=
   echo "$(echo "$out" | rps) $(echo "$out" | sed -n 's/^non-2xx responses: *//p')" >"$work/result-$backend"
+  # CPU seconds during the measured run, per process group, per 1,000 refreshes.
+  echo "$before" "$after" | awk -v n="$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')" -v hz="$(getconf CLK_TCK)" \
+    '{ printf "%.2f %.2f\n", ($3 - $1) / hz * 1000 / n, ($4 - $2) / hz * 1000 / n }' >"$work/cpu-$backend"
 }
 
+# CPU ticks (user + system) so far of the keycard server and of the private PostgreSQL's processes.
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_ticks() {
+  local k pg=0 pid postmaster
+  k=$(proc_ticks "$server")
+  postmaster=$(head -n 1 "$work/pg/data/postmaster.pid")
+  for pid in "$postmaster" $(pgrep -P "$postmaster"); do pg=$((pg + $(proc_ticks "$pid"))); done
+  echo "$k $pg"
+}
+
+# Raw RSA right before each backend's run, so each ratio compares figures taken minutes apart at most
+# (on a shared machine the capacity drifts between the parts of one run).
+rsa_rate() {
+  echo "measuring raw RSA-2048 signing (JMH, all cores)..." >&2
+  "$JAVA_HOME/bin/java" -jar keycard-bench/target/benchmarks.jar RsaSigningBenchmark -wi 2 -w 3 -i 3 -r 5 -f 1 2>/dev/null \
+    | awk '/^RsaSigningBenchmark.sign/ {print ($5 == "±") ? $4 : $3}'
+}
+rsa_embedded=$(rsa_rate)
 measure embedded
+rsa_postgres=$(rsa_rate)
 measure postgres
 read -r embedded embedded_bad <"$work/result-embedded"
 read -r postgres postgres_bad <"$work/result-postgres"
-
-echo "measuring raw RSA-2048 signing (JMH, all cores)..." >&2
-rsa=$("$JAVA_HOME/bin/java" -jar keycard-bench/target/benchmarks.jar RsaSigningBenchmark -wi 2 -w 3 -i 3 -r 5 -f 1 2>/dev/null \
-  | awk '/^RsaSigningBenchmark.sign/ {print ($5 == "±") ? $4 : $3}')
+read -r embedded_cpu _ <"$work/cpu-embedded"
+read -r postgres_cpu postgres_db_cpu <"$work/cpu-postgres"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 cat <<TABLE
-| run ($(nproc) cores, ${secs}s each, wrk -t$threads -c$conns) | per second | ÷ RSA |
-|---|---:|---:|
-| raw RSA-2048 signatures (JMH, $(nproc) threads) | $rsa | 1.00 |
-| refresh grants, embedded H2 (${embedded_bad:-0} non-2xx) | $embedded | $(ratio "$embedded" "$rsa") |
-| refresh grants, PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') (${postgres_bad:-0} non-2xx) | $postgres | $(ratio "$postgres" "$rsa") |
+| run ($(nproc) cores, ${secs}s each, wrk -t$threads -c$conns) | raw RSA-2048 signatures/s (JMH, $(nproc) threads, just before) | refresh grants/s | ÷ RSA |
+|---|---:|---:|---:|
+| embedded H2 (${embedded_bad:-0} non-2xx) | $rsa_embedded | $embedded | $(ratio "$embedded" "$rsa_embedded") |
+| PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') (${postgres_bad:-0} non-2xx) | $rsa_postgres | $postgres | $(ratio "$postgres" "$rsa_postgres") |
+
+CPU seconds per 1,000 refreshes during the measured runs: keycard's JVM $embedded_cpu (embedded, the
+database inside it) and $postgres_cpu (PostgreSQL); PostgreSQL's own processes $postgres_db_cpu.
 TABLE
