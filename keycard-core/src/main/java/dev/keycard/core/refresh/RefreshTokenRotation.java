@@ -110,15 +110,12 @@ public final class RefreshTokenRotation {
       return new Rotation.Refused(RefreshRefusal.UNKNOWN);
     }
     String hash = Secrets.hash(presented);
-    Optional<RefreshTokenRecord> found = store.findToken(hash);
+    Optional<TokenInFamily> found = store.findTokenInFamily(hash);
     if (found.isEmpty()) {
       return new Rotation.Refused(RefreshRefusal.UNKNOWN);
     }
-    RefreshTokenRecord record = found.get();
-    RefreshTokenFamily family = store.findFamily(record.familyId()).orElse(null);
-    if (family == null) {
-      return new Rotation.Refused(RefreshRefusal.UNKNOWN);
-    }
+    RefreshTokenRecord record = found.get().token();
+    RefreshTokenFamily family = found.get().family();
     if (!family.clientId().equals(clientId)) {
       // Reported before reuse is checked: another client's token says nothing about this family's holder.
       return new Rotation.Refused(RefreshRefusal.WRONG_CLIENT);
@@ -179,7 +176,7 @@ public final class RefreshTokenRotation {
     if (!wellFormed(presented)) {
       return Optional.empty();
     }
-    return store.findToken(Secrets.hash(presented)).flatMap(r -> store.findFamily(r.familyId()));
+    return store.findTokenInFamily(Secrets.hash(presented)).map(TokenInFamily::family);
   }
 
   /** Revokes a family by id; {@code true} when this call revoked it. */
@@ -196,9 +193,10 @@ public final class RefreshTokenRotation {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    return store.findToken(Secrets.hash(presented))
-        .filter(r -> r.state() == RefreshTokenRecord.State.ACTIVE && now.isBefore(r.expiresAt()))
-        .flatMap(r -> store.findFamily(r.familyId()))
+    return store.findTokenInFamily(Secrets.hash(presented))
+        .filter(found -> found.token().state() == RefreshTokenRecord.State.ACTIVE
+            && now.isBefore(found.token().expiresAt()))
+        .map(TokenInFamily::family)
         .filter(f -> !f.revoked() && now.isBefore(f.absoluteExpiresAt()));
   }
 

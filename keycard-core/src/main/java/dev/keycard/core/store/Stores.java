@@ -18,6 +18,7 @@ import java.util.Objects;
  * …). A backend makes one of these; the server and every CLI command get their stores from it and
  * from nowhere else. Each store's contract is a test in this module's test-jar, which a backend
  * extends once ({@code StoresContract}). Closing it releases the backend (its connection pool).
+ * Instants are kept to the microsecond (PostgreSQL's {@code timestamptz}); finer digits may be cut.
  *
  * @param onClose releases what the backend holds; called once by {@link #close()}
  */

@@ -6,6 +6,7 @@ import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRecord;
 import dev.keycard.core.refresh.RefreshTokenRecord.State;
 import dev.keycard.core.refresh.RefreshTokenStore;
+import dev.keycard.core.refresh.TokenInFamily;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,23 @@ public abstract class RefreshTokenStoreContract {
   void findWhenUnknownThenEmpty() {
     assertThat(store.findToken("nope")).isEmpty();
     assertThat(store.findFamily("nope")).isEmpty();
+    assertThat(store.findTokenInFamily("nope")).isEmpty();
+  }
+
+  @Test
+  void findTokenInFamilyReturnsTheTokenAsStoredWithItsFamily() {
+    RefreshTokenFamily f = create("fam", "alice", "h1");
+    Instant at = T0.plusSeconds(60);
+    RefreshTokenRecord next = RefreshTokenRecord.active("h2", "fam", at, at.plus(Duration.ofDays(14)));
+    store.rotate("h1", next, at);
+    store.revokeFamily("fam", at);
+
+    TokenInFamily found = store.findTokenInFamily("h1").orElseThrow();
+    assertThat(found.token()).isEqualTo(store.findToken("h1").orElseThrow());
+    assertThat(found.family()).isEqualTo(store.findFamily("fam").orElseThrow());
+    assertThat(found.family().revokedAt()).isEqualTo(at);
+    assertThat(store.findTokenInFamily("h2").orElseThrow().token().state()).isEqualTo(State.REVOKED);
+    assertThat(f.id()).isEqualTo(found.family().id());
   }
 
   @Test

@@ -46,11 +46,20 @@ public final class SystemTools {
    * skipped, named in the end-of-run summary), or fails it when {@code KEYCARD_REQUIRE_TOOLS=true}.
    */
   public static String require(String tool) {
-    Optional<Path> found = find(tool);
+    return require(tool, debianPackage(tool), List.of());
+  }
+
+  /**
+   * {@link #require(String)} for a tool Debian installs off the PATH as well (PostgreSQL's
+   * {@code /usr/lib/postgresql/15/bin}): {@code moreDirs} are searched after the PATH.
+   */
+  public static String require(String tool, String debianPackage, List<Path> moreDirs) {
+    Optional<Path> found = find(tool).or(() -> moreDirs.stream().map(d -> d.resolve(tool))
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst());
     if (found.isPresent()) {
-      return found.get().toString();
+      return found.get().toAbsolutePath().toString();
     }
-    String message = tool + " is not installed (apt-get install -y " + debianPackage(tool) + ")";
+    String message = tool + " is not installed (apt-get install -y " + debianPackage + ")";
     if ("true".equals(System.getenv("KEYCARD_REQUIRE_TOOLS"))) {
       fail(message + " and KEYCARD_REQUIRE_TOOLS=true");
     }

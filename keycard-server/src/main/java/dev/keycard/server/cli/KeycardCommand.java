@@ -1,5 +1,6 @@
 package dev.keycard.server.cli;
 
+import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.config.EnvironmentDefaults;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -80,6 +81,10 @@ public final class KeycardCommand implements Runnable {
       if (ex instanceof IllegalArgumentException) {
         command.getErr().println("keycard: " + ex.getMessage());
         return 2;
+      }
+      if (ex instanceof StoreUnavailableException) {
+        command.getErr().println("keycard: " + ex.getMessage()); // names the database, never its password
+        return 1;
       }
       command.getErr().println("keycard: " + ex.getClass().getSimpleName()
           + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));

@@ -37,6 +37,8 @@ public final class Routes {
   private static final String INGEST = "/ingest/";
 
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
+  /** The {@code Retry-After} of a 503 for a store outage. */
+  static final String STORE_RETRY_AFTER_SECONDS = "5";
 
   private Routes() {}
 
@@ -168,6 +170,9 @@ public final class Routes {
       log.warn("store unavailable on {} {}: {}", ctx.request().method(), IngestPath.redact(ctx.request().path()),
           failure.getCause() == null ? "" : failure.getCause().getClass().getSimpleName());
       Responses.noStore(ctx);
+      // RFC 9110 §10.2.3: when to try again. A few seconds: an outage is noticed within the database's
+      // connection timeout, and a database back again is used at once.
+      response.putHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
       Responses.error(ctx, 503, "temporarily_unavailable", "A backing store is unavailable; retry later");
       return;
     }

@@ -3,6 +3,7 @@ package dev.keycard.server.store;
 import dev.keycard.core.store.Stores;
 import dev.keycard.server.config.StoreConfig;
 import dev.keycard.server.store.h2.H2Database;
+import dev.keycard.store.postgres.PostgresDatabase;
 
 /**
  * The one place stores are made: the backend the configuration names, chosen by that value alone (no
@@ -15,14 +16,13 @@ public final class StoreFactory {
   /**
    * Opens the backend (blocking: it connects and migrates). The caller closes the stores.
    *
-   * @throws IllegalArgumentException when this build cannot open the configured backend
+   * @throws dev.keycard.core.StoreUnavailableException when a database server cannot be reached
    */
   public static Stores open(StoreConfig config) {
     return switch (config) {
       case StoreConfig.Embedded embedded -> H2Database.open(embedded.dataDir()).stores();
-      case StoreConfig.Postgres postgres -> throw new IllegalArgumentException(
-          "--database-url: the PostgreSQL backend is not built into this jar; run without --database-url "
-              + "(and KEYCARD_DATABASE_URL) for the embedded database");
+      case StoreConfig.Postgres postgres -> PostgresDatabase.open(
+          PostgresDatabase.Settings.of(postgres.jdbcUrl(), postgres.user(), postgres.password())).stores();
     };
   }
 }

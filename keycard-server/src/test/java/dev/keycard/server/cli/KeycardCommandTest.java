@@ -13,6 +13,8 @@ import dev.keycard.server.testing.TestKeycard;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,12 +170,16 @@ class KeycardCommandTest {
   }
 
   @Test
-  void aPostgresqlUrlIsAClearErrorInThisBuildNotTheEmbeddedDatabase() {
+  void anUnreachablePostgresqlIsAClearErrorNotTheEmbeddedDatabase() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
     Path data = dir.resolve("untouched");
     Run r = run("", Map.of("KEYCARD_DATABASE_PASSWORD", "pg-secret"), "clients", "add", "svc", "--data-dir",
-        data.toString(), "--database-url", "postgresql://kc@db.internal/keycard");
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("PostgreSQL backend is not built into this jar").doesNotContain("pg-secret");
+        data.toString(), "--database-url", "postgresql://kc@127.0.0.1:" + closedPort + "/keycard");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("keycard: cannot connect to PostgreSQL").doesNotContain("pg-secret", "Exception");
     assertThat(data).doesNotExist();
   }
 

@@ -3,7 +3,10 @@ package dev.keycard.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.store.StoreFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,9 +66,14 @@ class StoreConfigTest {
   }
 
   @Test
-  void thisBuildAnswersAPostgresqlBackendWithAClearError() {
-    assertThatThrownBy(() -> StoreFactory.open(new StoreConfig.Postgres("jdbc:postgresql://db/kc", null, "s3cr3t-pw")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("PostgreSQL backend is not built into this jar").hasMessageNotContaining("s3cr3t");
+  void anUnreachablePostgresqlIsAStoreOutageThatNamesNoPassword() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    assertThatThrownBy(() -> StoreFactory.open(
+        new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:" + closedPort + "/kc", "kc", "s3cr3t-pw")))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("cannot connect to PostgreSQL").hasMessageNotContaining("s3cr3t");
   }
 }

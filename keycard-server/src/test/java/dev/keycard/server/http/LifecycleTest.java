@@ -120,6 +120,7 @@ class LifecycleTest {
       Answer login = keycard.http().login("ivan", "ivan's password");
       assertThat(login.status()).isEqualTo(503);
       assertThat(login.json().getString("error")).isEqualTo("temporarily_unavailable");
+      assertThat(login.header("Retry-After")).as("RFC 9110 §10.2.3: when to come back").isEqualTo("5");
       assertThat(login.body()).doesNotContain("Exception", "jdbc", "h2");
       assertThat(keycard.http().refresh("kcr_anything").status()).isEqualTo(503);
       // JWT checks need no database: the API keeps answering.
