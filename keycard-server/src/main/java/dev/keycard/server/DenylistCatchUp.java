@@ -1,8 +1,10 @@
 package dev.keycard.server;
 
 import dev.keycard.core.revocation.DenylistReplica;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,15 @@ final class DenylistCatchUp {
 
   private void run() {
     again.set(false);
-    vertx.executeBlocking(replica::catchUp, false).onComplete(done -> {
+    Future<Integer> caughtUp;
+    try {
+      caughtUp = vertx.executeBlocking(replica::catchUp, false);
+    } catch (RejectedExecutionException e) {
+      // Vert.x is closing (a timer or a Redis message raced the shutdown): nothing left to protect.
+      running.set(false);
+      return;
+    }
+    caughtUp.onComplete(done -> {
       if (done.succeeded()) {
         if (failing.compareAndSet(true, false)) {
           log.info("denylist catch-up works again (up to revocation {})", replica.lastSequence());
