@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loudly, unless {@code KEYCARD_REQUIRE_TOOLS=true} (CI, which runs as root).
  */
 class ImageIT {
-  private static final Pattern LISTENING = Pattern.compile("keycard listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("keycard (?:API and origin|API|origin) listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
   /**
