@@ -45,7 +45,12 @@ import dev.keycard.server.stream.StreamStart;
 import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
+import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.http.HttpVerticle;
+import dev.keycard.server.monitoring.Monitoring;
+import dev.keycard.core.audit.AuditLog;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.keycard.server.http.ListenerGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -197,9 +202,11 @@ public final class KeycardServer implements AutoCloseable {
           .accessTokenLifetime(config.accessTokenTtl())
           .validity(validity)
           .build();
+      Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AuditLog.NONE);
+      ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
-              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)));
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses);
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -216,7 +223,7 @@ public final class KeycardServer implements AutoCloseable {
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
           : origin;
-      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock) : null;
+      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock, clientAddresses) : null;
       // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
       int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
           (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));

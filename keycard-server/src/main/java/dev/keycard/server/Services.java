@@ -4,6 +4,8 @@ import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.monitoring.Monitoring;
 
 /**
  * What the HTTP routes need, built once per server.
@@ -11,6 +13,8 @@ import dev.keycard.server.config.ServerConfig;
  * @param bearerBlocks whether a bearer check may block (opaque tokens are looked up in the database),
  *                     so the routes run it off the event loop
  * @param readiness    what {@code /health/ready} reports, or {@code null} for a server without it
+ * @param monitoring   meters and the audit trail
+ * @param clientAddresses the one rule for a request's client address (trusted proxies)
  */
 public record Services(
     ServerConfig config,
@@ -18,11 +22,17 @@ public record Services(
     BearerAuthenticator bearer,
     boolean bearerBlocks,
     KeySource keys,
-    Readiness readiness) {
+    Readiness readiness,
+    Monitoring monitoring,
+    ClientAddresses clientAddresses) {
 
-  /** Without {@code /health/ready} (tests that build routes without a running server). */
+  /**
+   * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
+   * without a running server).
+   */
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
       boolean bearerBlocks, KeySource keys) {
-    this(config, authorizationServer, bearer, bearerBlocks, keys, null);
+    this(config, authorizationServer, bearer, bearerBlocks, keys, null, Monitoring.inMemory(),
+        new ClientAddresses(config.abuse().trustedProxies()));
   }
 }

@@ -11,7 +11,9 @@ import java.time.InstantSource;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ListenerLimits;
 import dev.keycard.server.config.Roles;
+import dev.keycard.server.config.AbuseControls;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.config.TokenFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +108,12 @@ final class ServerOptions {
           + "database made, 100ms to 1m; until then this instance still accepts their tokens. Default: ${DEFAULT-VALUE}")
   String denylistCatchUp;
 
+  @Option(names = "--trusted-proxies", paramLabel = "CIDR[,CIDR...]",
+      description = "The reverse proxies and load balancers in front of keycard (addresses or CIDR ranges). Only "
+          + "their Forwarded / X-Forwarded-For headers are believed about the client's address; from anyone else the "
+          + "socket's address is used. Default: none")
+  String trustedProxies;
+
   /** @throws IllegalArgumentException naming the option that is wrong */
   ServerConfig toConfig(Map<String, String> environment) {
     return new ServerConfig(
@@ -126,7 +134,8 @@ final class ServerOptions {
         new ListenerLimits(duration("--header-timeout", headerTimeout), duration("--request-timeout", requestTimeout),
             duration("--idle-timeout", idleTimeout), maxConnections),
         common.store(environment),
-        duration("--denylist-catch-up", denylistCatchUp));
+        duration("--denylist-catch-up", denylistCatchUp),
+        AbuseControls.defaults().withTrustedProxies(TrustedProxies.parse(trustedProxies)));
   }
 
   /**

@@ -36,7 +36,8 @@ public record ServerConfig(
     int maxTokenSize,
     ListenerLimits limits,
     StoreConfig store,
-    Duration denylistCatchUp) {
+    Duration denylistCatchUp,
+    AbuseControls abuse) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
@@ -72,6 +73,7 @@ public record ServerConfig(
     require(denylistCatchUp != null && denylistCatchUp.compareTo(MIN_DENYLIST_CATCH_UP) >= 0
             && denylistCatchUp.compareTo(MAX_DENYLIST_CATCH_UP) <= 0,
         "--denylist-catch-up must be between 100ms and 1m");
+    Objects.requireNonNull(abuse, "abuse");
     if (algorithm == SigningAlgorithm.HS256) {
       require(hs256Secret != null,
           "--algorithm HS256 needs a secret: --hs256-secret-file FILE or the environment variable KEYCARD_HS256_SECRET");
@@ -85,6 +87,16 @@ public record ServerConfig(
     }
   }
 
+  /** A configuration with the default {@link AbuseControls}. */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize,
+      ListenerLimits limits, StoreConfig store, Duration denylistCatchUp) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store, denylistCatchUp,
+        AbuseControls.defaults());
+  }
+
   /** A configuration with the embedded database in {@code dataDir} and the default catch-up. */
   public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
       TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
@@ -92,7 +104,7 @@ public record ServerConfig(
       ListenerLimits limits) {
     this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
         refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, new StoreConfig.Embedded(dataDir),
-        DEFAULT_DENYLIST_CATCH_UP);
+        DEFAULT_DENYLIST_CATCH_UP, AbuseControls.defaults());
   }
 
   /** A configuration with the default {@link ListenerLimits}. */
@@ -117,21 +129,28 @@ public record ServerConfig(
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp);
+        denylistCatchUp, abuse);
   }
 
   /** A copy with other listener limits; tests use short timeouts. */
   public ServerConfig withLimits(ListenerLimits newLimits) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits, store,
-        denylistCatchUp);
+        denylistCatchUp, abuse);
   }
 
   /** A copy that reads other instances' revocations this often; tests use short intervals. */
   public ServerConfig withDenylistCatchUp(Duration interval) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        interval);
+        interval, abuse);
+  }
+
+  /** A copy with other abuse controls (rate limits, throttling, monitoring). */
+  public ServerConfig withAbuse(AbuseControls newAbuse) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        denylistCatchUp, newAbuse);
   }
 
   @Override
@@ -143,7 +162,8 @@ public record ServerConfig(
         + ", clockSkew=" + Durations.format(clockSkew) + ", refreshIdleTtl=" + Durations.format(refreshIdleTtl)
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
         + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
-        + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp) + "]";
+        + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp)
+        + ", abuse=" + abuse + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */

@@ -3,6 +3,8 @@ package dev.keycard.server.edge;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keycard.server.edge.EdgeDecision.ServePlaylist;
 import dev.keycard.server.edge.EdgeDecision.ServeSegment;
+import dev.keycard.server.config.TrustedProxies;
+import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.Origin;
 import dev.keycard.server.stream.OriginReply;
@@ -15,7 +17,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -44,13 +45,18 @@ public final class Edge implements Handler<HttpServerRequest> {
   private final Origin origin;
   private final PlaybackRules rules;
   private final SegmentCache cache;
+  private final ClientAddresses clientAddresses;
 
   public Edge(Origin origin, PlaybackRules rules, long cacheBytes) {
-    this(origin, rules, cacheBytes, InstantSource.system());
+    this(origin, rules, cacheBytes, InstantSource.system(), new ClientAddresses(TrustedProxies.NONE));
   }
 
-  /** @param clock times the life of segments from an origin that gives them one ({@link Origin#segmentLife()}) */
-  public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock) {
+  /**
+   * @param clock           times the life of segments from an origin that gives them one ({@link Origin#segmentLife()})
+   * @param clientAddresses the rule for a viewer's address (playback bound to the client's address)
+   */
+  public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock, ClientAddresses clientAddresses) {
+    this.clientAddresses = Objects.requireNonNull(clientAddresses, "clientAddresses");
     this.origin = Objects.requireNonNull(origin, "origin");
     this.rules = Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(clock, "clock");
@@ -74,8 +80,7 @@ public final class Edge implements Handler<HttpServerRequest> {
         refuse(response, EdgeRefusal.METHOD_NOT_ALLOWED);
         return;
       }
-      SocketAddress remote = request.remoteAddress();
-      switch (rules.decide(request.path(), request.query(), remote == null ? null : remote.hostAddress())) {
+      switch (rules.decide(request.path(), request.query(), clientAddresses.of(request))) {
         case EdgeRefusal refusal -> refuse(response, refusal);
         case ServePlaylist playlist -> {
           Context context = Vertx.currentContext();

@@ -1,0 +1,27 @@
+package dev.keycard.server.config;
+
+import java.util.Objects;
+
+/**
+ * The settings of keycard's abuse controls and usage monitoring: whom to believe about a client's
+ * address, and (as they are added) rate limits, login throttling, concurrent-stream limits, metrics,
+ * the audit trail and anomaly detection. Each concern is a component of its own so that each is
+ * validated, documented and defaulted in one place.
+ *
+ * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ */
+public record AbuseControls(TrustedProxies trustedProxies) {
+
+  public AbuseControls {
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
+  }
+
+  /** What {@code keycard serve} does without any of the options. */
+  public static AbuseControls defaults() {
+    return new AbuseControls(TrustedProxies.NONE);
+  }
+
+  public AbuseControls withTrustedProxies(TrustedProxies value) {
+    return new AbuseControls(value);
+  }
+}
