@@ -11,6 +11,12 @@ import java.util.TreeSet;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.3">RFC 6749 §3.3</a>
  */
 public final class Scopes {
+  /**
+   * The scope of keycard's own administration API (sessions, anomalies, users and clients). No user
+   * or client has it unless an operator grants it ({@code keycard users add NAME --scope keycard:admin}).
+   */
+  public static final String ADMIN = "keycard:admin";
+
   private Scopes() {}
 
   /** Splits a scope string; {@code null} or blank gives the empty set. */
