@@ -1,5 +1,6 @@
 package dev.keycard.core.account;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Where OAuth clients are kept. */
@@ -8,4 +9,10 @@ public interface ClientStore {
 
   /** @throws IllegalStateException when the client id is taken */
   void add(Client client);
+
+  /** Every client, by id. */
+  List<Client> all();
+
+  /** @return {@code true} when this call removed the client; {@code false} when there was none */
+  boolean remove(String clientId);
 }

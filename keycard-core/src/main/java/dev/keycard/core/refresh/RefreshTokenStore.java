@@ -1,6 +1,7 @@
 package dev.keycard.core.refresh;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,12 @@ public interface RefreshTokenStore {
   Optional<RefreshTokenRecord> findToken(String hash);
 
   Optional<RefreshTokenFamily> findFamily(String familyId);
+
+  /**
+   * Every stored family (login session) of {@code subject}, revoked and expired ones included until
+   * they are purged, oldest first.
+   */
+  List<RefreshTokenFamily> familiesOf(String subject);
 
   /**
    * The token {@code hash} with its family: what {@link #findToken} and then {@link #findFamily}

@@ -46,4 +46,25 @@ public abstract class ClientStoreContract {
   void findWhenUnknownThenEmpty() {
     assertThat(store.find("nope")).isEmpty();
   }
+
+  @Test
+  void allListsEveryClientById() {
+    assertThat(store.all()).isEmpty();
+    Client web = new Client("web", null, Set.of(), T0);
+    Client ingest = new Client("ingest", "c2VjcmV0LWhhc2g", Set.of("stream:publish"), T0);
+    store.add(web);
+    store.add(ingest);
+    assertThat(store.all()).containsExactly(ingest, web);
+  }
+
+  @Test
+  void removeDeletesTheClientOnce() {
+    store.add(new Client("old", "x", Set.of(), T0));
+
+    assertThat(store.remove("old")).isTrue();
+
+    assertThat(store.find("old")).isEmpty();
+    assertThat(store.remove("old")).isFalse();
+    assertThat(store.remove("never")).isFalse();
+  }
 }

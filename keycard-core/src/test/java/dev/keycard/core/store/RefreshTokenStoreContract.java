@@ -54,6 +54,29 @@ public abstract class RefreshTokenStoreContract {
   }
 
   @Test
+  void familiesOfListsASubjectsSessionsOldestFirstRevokedIncluded() {
+    RefreshTokenFamily first = create("fam-a", "alice", "ha");
+    RefreshTokenFamily later = new RefreshTokenFamily("fam-b", "alice", "web", Set.of("stream:view"),
+        T0.plusSeconds(60), ABSOLUTE, null);
+    store.createFamily(later, RefreshTokenRecord.active("hb", "fam-b", T0.plusSeconds(60), IDLE));
+    create("fam-c", "bob", "hc");
+    store.revokeFamily("fam-a", T0.plusSeconds(90));
+
+    assertThat(store.familiesOf("alice")).extracting(RefreshTokenFamily::id).containsExactly("fam-a", "fam-b");
+    assertThat(store.familiesOf("alice").get(0).revokedAt()).isEqualTo(T0.plusSeconds(90));
+    assertThat(store.familiesOf("alice").get(1)).isEqualTo(later);
+    assertThat(store.familiesOf("nobody")).isEmpty();
+    assertThat(first.id()).isEqualTo("fam-a");
+  }
+
+  @Test
+  void familiesOfForgetsPurgedFamilies() {
+    create("fam-old", "alice", "h-old");
+    store.purgeExpired(ABSOLUTE.plusSeconds(1));
+    assertThat(store.familiesOf("alice")).isEmpty();
+  }
+
+  @Test
   void findWhenUnknownThenEmpty() {
     assertThat(store.findToken("nope")).isEmpty();
     assertThat(store.findFamily("nope")).isEmpty();

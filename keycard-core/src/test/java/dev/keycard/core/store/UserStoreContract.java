@@ -46,4 +46,39 @@ public abstract class UserStoreContract {
     store.add(new User("carol", "h", Set.of(), T0));
     assertThat(store.find("carol")).get().extracting(User::scopes).isEqualTo(Set.of());
   }
+
+  @Test
+  void allListsEveryUserByName() {
+    assertThat(store.all()).isEmpty();
+    User bob = new User("bob", "h2", Set.of(), T0);
+    User alice = new User("alice", "h1", Set.of("keycard:admin"), T0);
+    store.add(bob);
+    store.add(alice);
+    assertThat(store.all()).containsExactly(alice, bob);
+  }
+
+  @Test
+  void removeDeletesTheUserOnce() {
+    store.add(new User("dave", "h", Set.of(), T0));
+    store.add(new User("erin", "h", Set.of(), T0));
+
+    assertThat(store.remove("dave")).isTrue();
+
+    assertThat(store.find("dave")).isEmpty();
+    assertThat(store.remove("dave")).isFalse();
+    assertThat(store.all()).extracting(User::username).containsExactly("erin");
+  }
+
+  @Test
+  void removeWhenUnknownThenFalse() {
+    assertThat(store.remove("nobody")).isFalse();
+  }
+
+  @Test
+  void aRemovedNameCanBeAddedAgain() {
+    store.add(new User("frank", "old", Set.of(), T0));
+    store.remove("frank");
+    store.add(new User("frank", "new", Set.of(), T0));
+    assertThat(store.find("frank")).get().extracting(User::passwordHash).isEqualTo("new");
+  }
 }

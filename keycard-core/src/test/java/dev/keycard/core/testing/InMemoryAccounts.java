@@ -4,6 +4,8 @@ import dev.keycard.core.account.Client;
 import dev.keycard.core.account.ClientStore;
 import dev.keycard.core.account.User;
 import dev.keycard.core.account.UserStore;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +27,16 @@ public final class InMemoryAccounts implements UserStore {
     }
   }
 
+  @Override
+  public List<User> all() {
+    return users.values().stream().sorted(Comparator.comparing(User::username)).toList();
+  }
+
+  @Override
+  public boolean remove(String username) {
+    return users.remove(username) != null;
+  }
+
   public ClientStore clients() {
     return new ClientStore() {
       @Override
@@ -37,6 +49,16 @@ public final class InMemoryAccounts implements UserStore {
         if (clients.putIfAbsent(client.clientId(), client) != null) {
           throw new IllegalStateException("client exists");
         }
+      }
+
+      @Override
+      public List<Client> all() {
+        return clients.values().stream().sorted(Comparator.comparing(Client::clientId)).toList();
+      }
+
+      @Override
+      public boolean remove(String clientId) {
+        return clients.remove(clientId) != null;
       }
     };
   }

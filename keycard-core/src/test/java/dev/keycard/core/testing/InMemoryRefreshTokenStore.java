@@ -4,6 +4,7 @@ import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRecord;
 import dev.keycard.core.refresh.RefreshTokenStore;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,12 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   @Override
   public synchronized Optional<RefreshTokenFamily> findFamily(String familyId) {
     return Optional.ofNullable(families.get(familyId));
+  }
+
+  @Override
+  public synchronized List<RefreshTokenFamily> familiesOf(String subject) {
+    return families.values().stream().filter(f -> f.subject().equals(subject))
+        .sorted(Comparator.comparing(RefreshTokenFamily::createdAt).thenComparing(RefreshTokenFamily::id)).toList();
   }
 
   @Override

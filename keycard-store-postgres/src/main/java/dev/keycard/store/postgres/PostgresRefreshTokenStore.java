@@ -8,6 +8,7 @@ import dev.keycard.core.token.Scopes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,12 @@ final class PostgresRefreshTokenStore implements RefreshTokenStore {
   public Optional<RefreshTokenFamily> findFamily(String familyId) {
     return sql.queryOne("SELECT " + FAMILY_COLUMNS + " FROM refresh_families WHERE id = ?",
         PostgresRefreshTokenStore::family, familyId);
+  }
+
+  @Override
+  public List<RefreshTokenFamily> familiesOf(String subject) {
+    return sql.query("SELECT " + FAMILY_COLUMNS + " FROM refresh_families WHERE subject = ? ORDER BY created_at, id",
+        PostgresRefreshTokenStore::family, subject);
   }
 
   /** One query instead of two: every refresh starts here. */

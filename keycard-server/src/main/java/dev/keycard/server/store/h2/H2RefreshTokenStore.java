@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -56,6 +57,12 @@ final class H2RefreshTokenStore implements RefreshTokenStore {
   @Override
   public Optional<RefreshTokenFamily> findFamily(String familyId) {
     return sql.queryOne("SELECT * FROM refresh_families WHERE id = ?", H2RefreshTokenStore::family, familyId);
+  }
+
+  @Override
+  public List<RefreshTokenFamily> familiesOf(String subject) {
+    return sql.query("SELECT * FROM refresh_families WHERE subject = ? ORDER BY created_at, id",
+        H2RefreshTokenStore::family, subject);
   }
 
   /** One query instead of two: every refresh starts here. */

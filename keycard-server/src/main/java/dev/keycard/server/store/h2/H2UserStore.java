@@ -3,6 +3,7 @@ package dev.keycard.server.store.h2;
 import dev.keycard.core.account.User;
 import dev.keycard.core.account.UserStore;
 import dev.keycard.core.token.Scopes;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -13,6 +14,8 @@ final class H2UserStore implements UserStore {
   H2UserStore(DataSource dataSource) {
     this.sql = new Sql(dataSource);
   }
+
+  private static final String COLUMNS = "username, password_hash, scopes, created_at";
 
   @Override
   public Optional<User> find(String username) {
@@ -26,5 +29,17 @@ final class H2UserStore implements UserStore {
   public void add(User user) {
     sql.update("INSERT INTO users (username, password_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
         user.username(), user.passwordHash(), Scopes.format(user.scopes()), user.createdAt());
+  }
+
+  @Override
+  public List<User> all() {
+    return sql.query("SELECT " + COLUMNS + " FROM users ORDER BY username",
+        rs -> new User(rs.getString("username"), rs.getString("password_hash"), Scopes.parse(rs.getString("scopes")),
+            Sql.instant(rs, "created_at")));
+  }
+
+  @Override
+  public boolean remove(String username) {
+    return sql.update("DELETE FROM users WHERE username = ?", username) > 0;
   }
 }

@@ -1,0 +1,109 @@
+package dev.keycard.core.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What this process has seen of each login session ({@code sid}): when it was last used, from which
+ * address, and which streams it started. Kept in memory only, bounded and forgotten after the
+ * refresh idle lifetime without use (a session idle that long cannot be refreshed any more), so
+ * recording a use is a cache hit and one write, cheap enough for the event loop after every bearer
+ * check; nothing is written to a store per request. Each instance knows the uses it served.
+ */
+public final class SessionActivity {
+  /** A session started more streams than this at once is shown with its latest ones. */
+  static final int MAX_STREAMS_PER_SESSION = 16;
+
+  private final InstantSource clock;
+  private final Cache<String, Entry> sessions;
+
+  /**
+   * @param idle        a session not used for this long is forgotten (the refresh idle lifetime)
+   * @param maxSessions how many sessions are remembered at most; the least recently used go first
+   */
+  public SessionActivity(InstantSource clock, Duration idle, long maxSessions) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (idle.isNegative() || idle.isZero() || maxSessions < 1) {
+      throw new IllegalArgumentException("idle must be positive and maxSessions at least 1");
+    }
+    // Caffeine's clock is the injected one, so tests move expiry with the rest of time.
+    this.sessions = Caffeine.newBuilder()
+        .ticker(() -> {
+          Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .expireAfterAccess(idle)
+        .maximumSize(maxSessions)
+        .build();
+  }
+
+  /** Records a use of session {@code sessionId} from {@code clientIp} now. */
+  public void used(String sessionId, String clientIp) {
+    // Two event loops may record the same session at once: the last write wins, and both are "now".
+    sessions.get(sessionId, k -> new Entry()).lastUse = new Use(clock.instant(), clientIp);
+  }
+
+  /**
+   * Records that session {@code sessionId} started {@code streamId}, whose playback can go on until
+   * {@code liveUntil} (the playback session's end at the latest).
+   */
+  public void streamStarted(String sessionId, String streamId, Instant liveUntil) {
+    Entry entry = sessions.get(sessionId, k -> new Entry());
+    Instant now = clock.instant();
+    synchronized (entry) {
+      entry.streams.removeIf(s -> !s.liveUntil().isAfter(now) || s.streamId().equals(streamId));
+      if (entry.streams.size() >= MAX_STREAMS_PER_SESSION) {
+        entry.streams.removeFirst();
+      }
+      entry.streams.addLast(new ActiveStream(streamId, now, liveUntil));
+    }
+  }
+
+  /** What this process saw of the session, or empty when it saw nothing (or forgot it). */
+  public Optional<Seen> of(String sessionId) {
+    Entry entry = sessions.getIfPresent(sessionId);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    List<ActiveStream> live;
+    synchronized (entry) {
+      live = entry.streams.stream().filter(s -> s.liveUntil().isAfter(now)).toList();
+    }
+    Use use = entry.lastUse;
+    return Optional.of(new Seen(use == null ? null : use.at(), use == null ? null : use.clientIp(), live));
+  }
+
+  /** Forgets a session (it was revoked). */
+  public void forget(String sessionId) {
+    sessions.invalidate(sessionId);
+  }
+
+  /**
+   * @param lastUsed      the last bearer check that passed with one of its access tokens, or {@code null}
+   * @param lastClientIp  the address of that request, or {@code null}
+   * @param activeStreams streams started in the session whose playback session may still be going on
+   */
+  public record Seen(Instant lastUsed, String lastClientIp, List<ActiveStream> activeStreams) {
+    public Seen {
+      activeStreams = List.copyOf(activeStreams);
+    }
+  }
+
+  /** A stream start in a session: the playback it opened may run until {@code liveUntil}. */
+  public record ActiveStream(String streamId, Instant startedAt, Instant liveUntil) {}
+
+  private record Use(Instant at, String clientIp) {}
+
+  private static final class Entry {
+    volatile Use lastUse;
+    final ArrayDeque<ActiveStream> streams = new ArrayDeque<>(2);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.keycard.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keycard.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SessionActivityTest {
+  private final MutableClock clock = MutableClock.atFixedStart();
+  private final SessionActivity activity = new SessionActivity(clock, Duration.ofDays(14), 1000);
+
+  @Test
+  void usedRemembersTheLatestUseAndAddress() {
+    activity.used("sid-1", "192.0.2.1");
+    clock.advance(Duration.ofMinutes(3));
+    Instant second = clock.instant();
+    activity.used("sid-1", "198.51.100.7");
+
+    SessionActivity.Seen seen = activity.of("sid-1").orElseThrow();
+    assertThat(seen.lastUsed()).isEqualTo(second);
+    assertThat(seen.lastClientIp()).isEqualTo("198.51.100.7");
+    assertThat(activity.of("sid-2")).isEmpty();
+  }
+
+  @Test
+  void aSessionUnusedForTheIdleLifetimeIsForgotten() {
+    activity.used("sid-1", "192.0.2.1");
+    clock.advance(Duration.ofDays(14).plusSeconds(1));
+    assertThat(activity.of("sid-1")).isEmpty();
+  }
+
+  @Test
+  void activeStreamsAreThoseWhosePlaybackMayStillRun() {
+    activity.used("sid-1", "192.0.2.1");
+    activity.streamStarted("sid-1", "demo", clock.instant().plus(Duration.ofHours(8)));
+    activity.streamStarted("sid-1", "short", clock.instant().plus(Duration.ofMinutes(5)));
+    assertThat(activity.of("sid-1").orElseThrow().activeStreams())
+        .extracting(SessionActivity.ActiveStream::streamId).containsExactly("demo", "short");
+
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(activity.of("sid-1").orElseThrow().activeStreams())
+        .extracting(SessionActivity.ActiveStream::streamId).containsExactly("demo");
+  }
+
+  @Test
+  void startingTheSameStreamAgainCountsOnce() {
+    activity.streamStarted("sid-1", "demo", clock.instant().plus(Duration.ofHours(8)));
+    activity.streamStarted("sid-1", "demo", clock.instant().plus(Duration.ofHours(8)));
+    assertThat(activity.of("sid-1").orElseThrow().activeStreams()).hasSize(1);
+  }
+
+  @Test
+  void streamsPerSessionAreBounded() {
+    for (int i = 0; i < 100; i++) {
+      activity.streamStarted("sid-1", "s" + i, clock.instant().plus(Duration.ofHours(1)));
+    }
+    assertThat(activity.of("sid-1").orElseThrow().activeStreams()).hasSize(SessionActivity.MAX_STREAMS_PER_SESSION)
+        .last().extracting(SessionActivity.ActiveStream::streamId).isEqualTo("s99");
+  }
+
+  @Test
+  void forgetDropsTheSession() {
+    activity.used("sid-1", "192.0.2.1");
+    activity.forget("sid-1");
+    assertThat(activity.of("sid-1")).isEmpty();
+  }
+}
