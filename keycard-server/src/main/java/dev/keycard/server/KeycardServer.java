@@ -1,6 +1,9 @@
 package dev.keycard.server;
 
+import dev.keycard.core.admin.Administration;
 import dev.keycard.core.auth.AuthorizationServer;
+import dev.keycard.core.geo.Geolocation;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.change.Change;
 import dev.keycard.core.change.ChangeFeed;
@@ -83,6 +86,8 @@ public final class KeycardServer implements AutoCloseable {
   private static final int VERIFIED_TOKEN_CACHE = 10_000;
   /** {@code /health/ready} fails once the last denylist catch-up is older than this many intervals. */
   private static final int READY_WITHIN_CATCH_UPS = 3;
+  /** Sessions whose use the admin API can show; about 200 bytes each, so 100,000 stay under 20 MiB. */
+  private static final long MAX_SESSIONS_SEEN = 100_000;
 
   private final Stores stores;
   private final DenylistReplica denylist;
@@ -204,9 +209,14 @@ public final class KeycardServer implements AutoCloseable {
           .build();
       Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AuditLog.NONE);
       ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
+      // What this instance sees of each session's use, for the admin API; forgotten once the session
+      // could no longer be refreshed.
+      SessionActivity activity = new SessionActivity(clock, config.refreshIdleTtl(), MAX_SESSIONS_SEEN);
+      Administration admin = new Administration(stores.users(), stores.clients(), stores.refreshTokens(),
+          auth::revokeSession, activity, Geolocation.NONE, monitoring.audit(), clock);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
-              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses);
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin);
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));

@@ -1,5 +1,6 @@
 package dev.keycard.server;
 
+import dev.keycard.core.admin.Administration;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
@@ -15,6 +16,8 @@ import dev.keycard.server.monitoring.Monitoring;
  * @param readiness    what {@code /health/ready} reports, or {@code null} for a server without it
  * @param monitoring   meters and the audit trail
  * @param clientAddresses the one rule for a request's client address (trusted proxies)
+ * @param admin        the administration API's decisions and the session activity it shows, or
+ *                     {@code null} for routes without them
  */
 public record Services(
     ServerConfig config,
@@ -24,7 +27,8 @@ public record Services(
     KeySource keys,
     Readiness readiness,
     Monitoring monitoring,
-    ClientAddresses clientAddresses) {
+    ClientAddresses clientAddresses,
+    Administration admin) {
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
@@ -33,6 +37,6 @@ public record Services(
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
       boolean bearerBlocks, KeySource keys) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, null, Monitoring.inMemory(),
-        new ClientAddresses(config.abuse().trustedProxies()));
+        new ClientAddresses(config.abuse().trustedProxies()), null);
   }
 }

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
 import io.vertx.core.Vertx;
@@ -33,11 +34,16 @@ final class BearerGuard {
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
+  /** Where each accepted token's session use is recorded, for the admin API; {@code null} for none. */
+  private final SessionActivity activity;
+  private final ClientAddresses addresses;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
     this.bearer = services.bearer();
     this.blocks = services.bearerBlocks();
+    this.activity = services.admin() == null ? null : services.admin().activity();
+    this.addresses = services.clientAddresses();
   }
 
   /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
@@ -55,11 +61,21 @@ final class BearerGuard {
     }
   }
 
-  private static void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
+  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
-      case BearerAuthenticator.Authorized a -> then.accept(ctx, a.token());
+      case BearerAuthenticator.Authorized a -> {
+        seen(ctx, a.token());
+        then.accept(ctx, a.token());
+      }
       case BearerAuthenticator.Refused r -> refuse(ctx, r.error());
+    }
+  }
+
+  /** An in-memory write on the event loop (a cache hit, no store): the session's last use and address. */
+  private void seen(RoutingContext ctx, AccessToken token) {
+    if (activity != null && token.sessionId() != null) {
+      activity.used(token.sessionId(), addresses.of(ctx.request()));
     }
   }
 

@@ -102,8 +102,13 @@ public final class Routes {
           .handler(oauth::introspect);
     }
 
+    if (services.admin() != null && roles.api()) {
+      new AdminEndpoints(vertx, services, guard).mount(router);
+    }
+
     if (streaming != null && roles.api()) {
-      var streams = new StreamEndpoints(vertx, streaming);
+      var streams = new StreamEndpoints(vertx, streaming,
+          services.admin() == null ? null : services.admin().activity());
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)
@@ -127,6 +132,8 @@ public final class Routes {
     }
 
     router.route().failureHandler(Routes::failure);
+    // A path parameter with bad percent-encoding (/api/v1/admin/sessions/%ZZ) fails before any route.
+    router.errorHandler(400, ctx -> Responses.invalidRequest(ctx, "The request path is malformed"));
     router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "No such resource"));
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
         "The method is not allowed for this resource"));

@@ -1,6 +1,7 @@
 package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.stream.PlaybackCookie;
@@ -23,10 +24,13 @@ import java.util.Optional;
 final class StreamEndpoints {
   private final Vertx vertx;
   private final Streaming streaming;
+  /** Where a session's stream starts are recorded for the admin API, or {@code null}. */
+  private final SessionActivity activity;
 
-  StreamEndpoints(Vertx vertx, Streaming streaming) {
+  StreamEndpoints(Vertx vertx, Streaming streaming, SessionActivity activity) {
     this.vertx = vertx;
     this.streaming = streaming;
+    this.activity = activity;
   }
 
   /**
@@ -52,15 +56,20 @@ final class StreamEndpoints {
   private void startKnown(RoutingContext ctx, AccessToken token, StreamId id) {
     if (streaming.start().blocks()) {
       // CloudFront's cookies are an RSA signature: not on the event loop.
-      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, token, id, result));
     } else {
-      answer(ctx, streaming.start().start(token, id));
+      answer(ctx, token, id, streaming.start().start(token, id));
     }
   }
 
-  private static void answer(RoutingContext ctx, StartResult result) {
+  private void answer(RoutingContext ctx, AccessToken token, StreamId id, StartResult result) {
     switch (result) {
       case StartResult.Started s -> {
+        if (activity != null && token.sessionId() != null) {
+          // A playback session opened with this URL (at the latest when it expires) lasts sessionTtl.
+          activity.streamStarted(token.sessionId(), id.value(),
+              s.sessionTtl() == null ? s.expiresAt() : s.expiresAt().plus(s.sessionTtl()));
+        }
         Responses.noStore(ctx);
         JsonObject body = new JsonObject()
             .put("playlist_url", s.playlistUrl())
