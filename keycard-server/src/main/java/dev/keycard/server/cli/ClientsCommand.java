@@ -7,6 +7,8 @@ import dev.keycard.core.store.Stores;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code keycard clients}: manage OAuth clients. */
 @Command(name = "clients", mixinStandardHelpOptions = true, description = "Manage OAuth clients.",
-    subcommands = ClientsCommand.Add.class)
+    subcommands = {ClientsCommand.Add.class, ClientsCommand.ListClients.class, ClientsCommand.Remove.class})
 final class ClientsCommand {
   /** The prefix of client secrets, so secret scanners can recognise a leaked one. */
   static final String SECRET_PREFIX = "kcs_";
@@ -65,6 +67,60 @@ final class ClientsCommand {
         out.println("client_secret: " + secret);
         out.println("(shown once; keycard keeps only its hash)");
       }
+      return 0;
+    }
+  }
+
+  /** {@code keycard clients list}: ids, kinds, scopes and creation times; never a secret or its hash. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the OAuth clients.")
+  static final class ListClients implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+      List<Client> clients;
+      try (Stores stores = common.openStores(spec)) {
+        clients = new StoreAdministration(stores, InstantSource.system()).admin().clients(StoreAdministration.operator());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-32s  %-12s  %-30s  %s%n", "ID", "TYPE", "CREATED", "SCOPE");
+      for (Client c : clients) {
+        out.printf("%-32s  %-12s  %-30s  %s%n", c.clientId(), c.confidential() ? "confidential" : "public",
+            c.createdAt(), Scopes.format(c.scopes()));
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * {@code keycard clients remove ID}: the client can no longer authenticate, get tokens or refresh;
+   * access tokens it holds run out within their lifetime.
+   */
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a client: it gets no more tokens; access tokens it holds run out by themselves.")
+  static final class Remove implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The client id.")
+    String clientId;
+
+    @Override
+    public Integer call() {
+      try (Stores stores = common.openStores(spec)) {
+        if (!new StoreAdministration(stores, InstantSource.system()).admin()
+            .removeClient(StoreAdministration.operator(), clientId)) {
+          throw new IllegalArgumentException("no client '" + clientId + "'");
+        }
+      }
+      spec.commandLine().getOut().println("client " + clientId + " removed");
       return 0;
     }
   }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "keycard", mixinStandardHelpOptions = true, version = "keycard 0.1.0",
     description = "Bearer tokens for a live-streaming API.",
     subcommands = {ServeCommand.class, DemoCommand.class, UsersCommand.class, ClientsCommand.class,
-        KeysCommand.class, StreamsCommand.class, SignUrlCommand.class, NginxConfigCommand.class},
+        KeysCommand.class, StreamsCommand.class, SessionsCommand.class, SignUrlCommand.class, NginxConfigCommand.class},
     footer = {"", "Every option can also be set with the environment variable KEYCARD_<OPTION_IN_UPPER_SNAKE>",
         "(e.g. KEYCARD_REFRESH_IDLE_TTL) or in a --config properties file; flags win, then the environment,",
         "then the file."})
@@ -32,7 +32,7 @@ public final class KeycardCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (serve, demo, users, clients, keys, streams, sign-url, nginx-config)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (serve, demo, users, clients, sessions, keys, streams, sign-url, nginx-config)");
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.account.User;
+import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.core.store.Stores;
@@ -9,7 +10,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code keycard users}: manage accounts. */
 @Command(name = "users", mixinStandardHelpOptions = true, description = "Manage user accounts.",
-    subcommands = UsersCommand.Add.class)
+    subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Remove.class})
 final class UsersCommand {
   @ParentCommand
   KeycardCommand parent;
@@ -72,6 +76,60 @@ final class UsersCommand {
         throw new IllegalArgumentException("the user '" + name + "' already exists");
       }
       spec.commandLine().getOut().println("user " + name + " added" + (scope.isEmpty() ? "" : " with scope \"" + scope + "\""));
+      return 0;
+    }
+  }
+
+  /** {@code keycard users list}: names, scopes and creation times; never a password hash. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
+  static final class ListUsers implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+      List<User> users;
+      try (Stores stores = common.openStores(spec)) {
+        users = new StoreAdministration(stores, InstantSource.system()).admin().users(StoreAdministration.operator());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-32s  %-30s  %s%n", "NAME", "CREATED", "SCOPE");
+      for (User u : users) {
+        out.printf("%-32s  %-30s  %s%n", u.username(), u.createdAt(), Scopes.format(u.scopes()));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code keycard users remove NAME}: revokes the user's sessions, then removes the account. */
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a user; their sessions are revoked first, so nothing they hold keeps working.")
+  static final class Remove implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    RedisOptions redis;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The user name.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Stores stores = common.openStores(spec)) {
+        StoreAdministration admin = new StoreAdministration(stores, InstantSource.system());
+        List<RefreshTokenFamily> revoked = admin.admin().removeUser(StoreAdministration.operator(), name)
+            .orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'"));
+        String announced = admin.announce(redis, spec);
+        spec.commandLine().getOut().println("user " + name + " removed; " + revoked.size() + " session"
+            + (revoked.size() == 1 ? "" : "s") + " revoked" + (announced.isEmpty() ? "" : "; " + announced));
+      }
       return 0;
     }
   }
