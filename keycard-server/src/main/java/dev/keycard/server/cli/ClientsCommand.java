@@ -1,5 +1,7 @@
 package dev.keycard.server.cli;
 
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import dev.keycard.core.account.Client;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.token.Scopes;
@@ -87,10 +89,10 @@ final class ClientsCommand {
         clients = new StoreAdministration(stores, InstantSource.system()).admin().clients(StoreAdministration.operator());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-32s  %-12s  %-30s  %s%n", "ID", "TYPE", "CREATED", "SCOPE");
+      out.printf("%-32s  %-12s  %-20s  %s%n", "ID", "TYPE", "CREATED", "SCOPE");
       for (Client c : clients) {
-        out.printf("%-32s  %-12s  %-30s  %s%n", c.clientId(), c.confidential() ? "confidential" : "public",
-            c.createdAt(), Scopes.format(c.scopes()));
+        out.printf("%-32s  %-12s  %-20s  %s%n", c.clientId(), c.confidential() ? "confidential" : "public",
+            c.createdAt().truncatedTo(SECONDS), Scopes.format(c.scopes()));
       }
       return 0;
     }

@@ -1,5 +1,7 @@
 package dev.keycard.server.cli;
 
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import dev.keycard.core.admin.SessionRevocation;
 import dev.keycard.core.admin.SessionView;
 import dev.keycard.core.refresh.RefreshTokenFamily;
@@ -46,9 +48,10 @@ final class SessionsCommand {
             .orElseThrow(() -> new IllegalArgumentException("no user '" + user + "'"));
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-43s  %-24s  %-24s  %-16s  %s%n", "SID", "CREATED", "EXPIRES", "CLIENT", "SCOPE");
+      out.printf("%-22s  %-20s  %-20s  %-16s  %s%n", "SID", "CREATED", "EXPIRES", "CLIENT", "SCOPE");
       for (SessionView s : sessions) {
-        out.printf("%-43s  %-24s  %-24s  %-16s  %s%n", s.sessionId(), s.createdAt(), s.expiresAt(), s.clientId(),
+        out.printf("%-22s  %-20s  %-20s  %-16s  %s%n", s.sessionId(), s.createdAt().truncatedTo(SECONDS),
+            s.expiresAt().truncatedTo(SECONDS), s.clientId(),
             Scopes.format(s.scopes()));
       }
       return 0;

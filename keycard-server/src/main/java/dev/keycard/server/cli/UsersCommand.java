@@ -1,5 +1,7 @@
 package dev.keycard.server.cli;
 
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import dev.keycard.core.account.User;
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.password.PasswordHasher;
@@ -96,9 +98,9 @@ final class UsersCommand {
         users = new StoreAdministration(stores, InstantSource.system()).admin().users(StoreAdministration.operator());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-32s  %-30s  %s%n", "NAME", "CREATED", "SCOPE");
+      out.printf("%-32s  %-20s  %s%n", "NAME", "CREATED", "SCOPE");
       for (User u : users) {
-        out.printf("%-32s  %-30s  %s%n", u.username(), u.createdAt(), Scopes.format(u.scopes()));
+        out.printf("%-32s  %-20s  %s%n", u.username(), u.createdAt().truncatedTo(SECONDS), Scopes.format(u.scopes()));
       }
       return 0;
     }
