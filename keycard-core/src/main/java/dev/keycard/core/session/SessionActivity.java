@@ -20,6 +20,8 @@ import java.util.Optional;
 public final class SessionActivity {
   /** A session started more streams than this at once is shown with its latest ones. */
   static final int MAX_STREAMS_PER_SESSION = 16;
+  /** Uses closer together than this, from one address, are recorded once. */
+  private static final long RESOLUTION_MILLIS = 1_000;
 
   private final InstantSource clock;
   private final Cache<String, Entry> sessions;
@@ -33,21 +35,28 @@ public final class SessionActivity {
     if (idle.isNegative() || idle.isZero() || maxSessions < 1) {
       throw new IllegalArgumentException("idle must be positive and maxSessions at least 1");
     }
-    // Caffeine's clock is the injected one, so tests move expiry with the rest of time.
+    // Caffeine's clock is the injected one, so tests move expiry with the rest of time; millis, since
+    // the system clock gives those without allocating an Instant at every cache access.
     this.sessions = Caffeine.newBuilder()
-        .ticker(() -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        })
+        .ticker(() -> clock.millis() * 1_000_000L)
         .expireAfterAccess(idle)
         .maximumSize(maxSessions)
         .build();
   }
 
-  /** Records a use of session {@code sessionId} from {@code clientIp} now. */
+  /**
+   * Records a use of session {@code sessionId} from {@code clientIp} now. A use within a second of the
+   * recorded one, from the same address, changes nothing: the common case (a player polling) is then
+   * a read, and shows the same to the second.
+   */
   public void used(String sessionId, String clientIp) {
-    // Two event loops may record the same session at once: the last write wins, and both are "now".
-    sessions.get(sessionId, k -> new Entry()).lastUse = new Use(clock.instant(), clientIp);
+    long now = clock.millis();
+    Entry entry = sessions.get(sessionId, k -> new Entry());
+    Use last = entry.lastUse;
+    if (last == null || now - last.atMillis() >= RESOLUTION_MILLIS || !Objects.equals(last.clientIp(), clientIp)) {
+      // Two event loops may record the same session at once: the last write wins, and both are "now".
+      entry.lastUse = new Use(now, clientIp);
+    }
   }
 
   /**
@@ -78,7 +87,8 @@ public final class SessionActivity {
       live = entry.streams.stream().filter(s -> s.liveUntil().isAfter(now)).toList();
     }
     Use use = entry.lastUse;
-    return Optional.of(new Seen(use == null ? null : use.at(), use == null ? null : use.clientIp(), live));
+    return Optional.of(new Seen(use == null ? null : Instant.ofEpochMilli(use.atMillis()),
+        use == null ? null : use.clientIp(), live));
   }
 
   /** Forgets a session (it was revoked). */
@@ -100,7 +110,7 @@ public final class SessionActivity {
   /** A stream start in a session: the playback it opened may run until {@code liveUntil}. */
   public record ActiveStream(String streamId, Instant startedAt, Instant liveUntil) {}
 
-  private record Use(Instant at, String clientIp) {}
+  private record Use(long atMillis, String clientIp) {}
 
   private static final class Entry {
     volatile Use lastUse;

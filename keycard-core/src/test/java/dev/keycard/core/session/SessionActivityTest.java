@@ -25,6 +25,23 @@ class SessionActivityTest {
   }
 
   @Test
+  void usesWithinASecondFromOneAddressAreRecordedOnceButANewAddressAtOnce() {
+    Instant first = clock.instant();
+    activity.used("sid-1", "192.0.2.1");
+    clock.advance(Duration.ofMillis(500));
+    activity.used("sid-1", "192.0.2.1");
+    assertThat(activity.of("sid-1").orElseThrow().lastUsed()).isEqualTo(first);
+
+    activity.used("sid-1", "192.0.2.9");
+    assertThat(activity.of("sid-1").orElseThrow().lastClientIp()).isEqualTo("192.0.2.9");
+    assertThat(activity.of("sid-1").orElseThrow().lastUsed()).isEqualTo(clock.instant());
+
+    clock.advance(Duration.ofMillis(1000));
+    activity.used("sid-1", "192.0.2.9");
+    assertThat(activity.of("sid-1").orElseThrow().lastUsed()).isEqualTo(clock.instant());
+  }
+
+  @Test
   void aSessionUnusedForTheIdleLifetimeIsForgotten() {
     activity.used("sid-1", "192.0.2.1");
     clock.advance(Duration.ofDays(14).plusSeconds(1));
