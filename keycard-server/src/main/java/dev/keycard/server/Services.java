@@ -3,6 +3,7 @@ package dev.keycard.server;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
+import dev.keycard.server.anomaly.AnomalyWatch;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.monitoring.Monitoring;
@@ -15,6 +16,7 @@ import dev.keycard.server.monitoring.Monitoring;
  * @param readiness    what {@code /health/ready} reports, or {@code null} for a server without it
  * @param monitoring   meters and the audit trail
  * @param clientAddresses the one rule for a request's client address (trusted proxies)
+ * @param anomalies    anomaly detection, fed by every successful bearer check
  */
 public record Services(
     ServerConfig config,
@@ -24,7 +26,15 @@ public record Services(
     KeySource keys,
     Readiness readiness,
     Monitoring monitoring,
-    ClientAddresses clientAddresses) {
+    ClientAddresses clientAddresses,
+    AnomalyWatch anomalies) {
+
+  /** Without anomaly detection's own settings: the defaults, record only. */
+  public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
+      boolean bearerBlocks, KeySource keys, Readiness readiness, Monitoring monitoring, ClientAddresses clientAddresses) {
+    this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses,
+        AnomalyWatch.recordOnly(monitoring));
+  }
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes

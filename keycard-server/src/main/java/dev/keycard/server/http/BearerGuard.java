@@ -4,6 +4,7 @@ import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
+import dev.keycard.server.anomaly.AnomalyWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -33,11 +34,15 @@ final class BearerGuard {
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
+  private final AnomalyWatch anomalies;
+  private final ClientAddresses clientAddresses;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
     this.bearer = services.bearer();
     this.blocks = services.bearerBlocks();
+    this.anomalies = services.anomalies();
+    this.clientAddresses = services.clientAddresses();
   }
 
   /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
@@ -55,10 +60,15 @@ final class BearerGuard {
     }
   }
 
-  private static void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
+  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
-      case BearerAuthenticator.Authorized a -> then.accept(ctx, a.token());
+      case BearerAuthenticator.Authorized a -> {
+        // Every successful use feeds anomaly detection (memory only); a revocation it decides on takes
+        // effect from the next request.
+        anomalies.bearerUsed(a.token(), clientAddresses.of(ctx.request()));
+        then.accept(ctx, a.token());
+      }
       case BearerAuthenticator.Refused r -> refuse(ctx, r.error());
     }
   }
