@@ -42,7 +42,8 @@ public record AnomalyDetection(int floodCeiling, double floodFactor, int sharing
   public AnomalyDetection {
     Objects.requireNonNull(sharingWindow, "sharingWindow");
     policies = policies == null || policies.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(policies));
-    detector(InstantSource.system(), Geolocation.NONE); // throws IllegalArgumentException for a bad threshold
+    // Fields are assigned only after a compact constructor's body: the checks get the parameters.
+    configure(AnomalyDetector.builder(), floodCeiling, floodFactor, sharingNetworks, sharingWindow, travelSpeedKmh);
   }
 
   /** No ceiling, 10× baseline, more than 4 networks in 10 minutes, 1,000 km/h, no database, record only. */
@@ -56,9 +57,15 @@ public record AnomalyDetection(int floodCeiling, double floodFactor, int sharing
 
   /** The detector these settings describe. */
   public AnomalyDetector detector(InstantSource clock, Geolocation geolocation) {
-    return AnomalyDetector.builder().clock(clock).geolocation(geolocation).floodCeiling(floodCeiling)
-        .floodFactor(floodFactor).sharingNetworks(sharingNetworks).sharingWindow(sharingWindow)
-        .travelSpeedKmh(travelSpeedKmh).build();
+    return configure(AnomalyDetector.builder().clock(clock).geolocation(geolocation), floodCeiling, floodFactor,
+        sharingNetworks, sharingWindow, travelSpeedKmh).build();
+  }
+
+  /** @throws IllegalArgumentException for a threshold out of range (the builder's rule) */
+  private static AnomalyDetector.Builder configure(AnomalyDetector.Builder builder, int floodCeiling,
+      double floodFactor, int sharingNetworks, Duration sharingWindow, double travelSpeedKmh) {
+    return builder.floodCeiling(floodCeiling).floodFactor(floodFactor).sharingNetworks(sharingNetworks)
+        .sharingWindow(sharingWindow).travelSpeedKmh(travelSpeedKmh);
   }
 
   public AnomalyDetection withPolicies(Map<AnomalyKind, Policy> value) {
