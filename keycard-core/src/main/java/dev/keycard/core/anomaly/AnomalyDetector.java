@@ -65,6 +65,8 @@ public final class AnomalyDetector {
   private final Cache<String, SessionUse> apiSessions;
   private final Cache<String, SessionUse> playbackSessions;
   private final Cache<String, AccountPlaces> accounts;
+  /** Made once: a capturing lambda at each call would be an allocation per request. */
+  private final java.util.function.Function<String, SessionUse> newSession;
 
   private AnomalyDetector(Builder b) {
     this.clock = b.clock;
@@ -74,10 +76,9 @@ public final class AnomalyDetector {
     this.sharingNetworks = b.sharingNetworks;
     this.sharingWindowSeconds = b.sharingWindow.toSeconds();
     this.travelSpeedKmh = b.travelSpeedKmh;
-    Ticker ticker = () -> {
-      Instant now = clock.instant();
-      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-    };
+    int capacity = b.sharingNetworks + 1;
+    this.newSession = k -> new SessionUse(capacity);
+    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     Duration sessionMemory = b.sharingWindow.compareTo(SESSION_MEMORY) > 0 ? b.sharingWindow : SESSION_MEMORY;
     this.apiSessions = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(sessionMemory)
         .maximumSize(MAX_SESSIONS).build();
@@ -106,10 +107,10 @@ public final class AnomalyDetector {
    * @return the anomalies this use revealed; almost always the empty list
    */
   public List<Anomaly> bearerUsed(String subject, String clientId, String sessionId, String clientIp) {
-    Instant now = clock.instant();
-    long second = now.getEpochSecond();
+    long millis = clock.millis(); // not instant(): nothing allocated unless something is found
+    long second = Math.floorDiv(millis, 1000);
     String key = sessionId != null ? sessionId : clientId;
-    SessionUse use = apiSessions.get(key, k -> new SessionUse(sharingNetworks + 1));
+    SessionUse use = apiSessions.get(key, newSession);
     List<Anomaly> found = List.of();
     Map<String, String> flood;
     Map<String, String> sharing;
@@ -120,13 +121,13 @@ public final class AnomalyDetector {
       sharing = clientIp == null ? null : seenFrom(use, clientIp, second);
     }
     if (flood != null) {
-      found = add(found, new Anomaly(AnomalyKind.FLOOD, now, subject, clientId, sessionId, clientIp, null, flood));
+      found = add(found, new Anomaly(AnomalyKind.FLOOD, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp, null, flood));
     }
     if (sharing != null) {
-      found = add(found, new Anomaly(AnomalyKind.SHARING, now, subject, clientId, sessionId, clientIp, null, sharing));
+      found = add(found, new Anomaly(AnomalyKind.SHARING, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp, null, sharing));
     }
     if (clientIp != null && geolocation != Geolocation.NONE) {
-      found = places(found, now, subject, clientId, sessionId, clientIp);
+      found = places(found, millis, subject, clientId, sessionId, clientIp);
     }
     return found;
   }
@@ -140,11 +141,11 @@ public final class AnomalyDetector {
     if (sessionId == null || clientIp == null) {
       return List.of();
     }
-    Instant now = clock.instant();
-    SessionUse use = playbackSessions.get(sessionId, k -> new SessionUse(sharingNetworks + 1));
+    long millis = clock.millis();
+    SessionUse use = playbackSessions.get(sessionId, newSession);
     Map<String, String> sharing;
     synchronized (use) {
-      sharing = seenFrom(use, clientIp, now.getEpochSecond());
+      sharing = seenFrom(use, clientIp, Math.floorDiv(millis, 1000));
     }
     if (sharing == null) {
       return List.of();
@@ -161,7 +162,8 @@ public final class AnomalyDetector {
     }
     Map<String, String> figures = new java.util.HashMap<>(sharing);
     figures.put("where", "edge");
-    return List.of(new Anomaly(AnomalyKind.SHARING, now, subject, clientId, sessionId, clientIp, null, figures));
+    return List.of(new Anomaly(AnomalyKind.SHARING, Instant.ofEpochMilli(millis), subject, clientId, sessionId,
+        clientIp, null, figures));
   }
 
   /** The place of an address, for events that name the country. */
@@ -255,12 +257,12 @@ public final class AnomalyDetector {
     return null;
   }
 
-  private List<Anomaly> places(List<Anomaly> found, Instant now, String subject, String clientId, String sessionId,
+  private List<Anomaly> places(List<Anomaly> found, long millis, String subject, String clientId, String sessionId,
       String clientIp) {
     AccountPlaces account = accounts.get(subject, k -> new AccountPlaces());
     synchronized (account) {
       if (clientIp.equals(account.lastIp)) {
-        account.lastAt = now;
+        account.lastAt = millis;
         return found;
       }
     }
@@ -274,28 +276,29 @@ public final class AnomalyDetector {
     Map<String, String> travel = null;
     synchronized (account) {
       Location before = account.last;
-      Instant beforeAt = account.lastAt;
+      long beforeAt = account.lastAt;
       String beforeIp = account.lastIp;
       account.lastIp = clientIp;
       account.last = here;
-      account.lastAt = now;
+      account.lastAt = millis;
       if (country != null && !account.knows(country)) {
         if (account.countries > 0) {
           newCountry = Map.of("country", country, "known_countries", account.countryList());
         }
         account.remember(country);
       }
-      if (before != null && beforeAt != null && !now.isBefore(account.travelQuietUntil)) {
+      if (before != null && millis >= account.travelQuietUntil) {
         double distance = before.distanceKm(here);
         double beyondAccuracy = distance - before.accuracyRadiusKm() - here.accuracyRadiusKm();
         if (beyondAccuracy > 0) {
-          double hours = Math.max(1, Duration.between(beforeAt, now).toSeconds()) / 3600.0;
+          long elapsedSeconds = Math.max(0, (millis - beforeAt) / 1000);
+          double hours = Math.max(1, elapsedSeconds) / 3600.0;
           double speed = beyondAccuracy / hours;
           if (speed > travelSpeedKmh) {
-            account.travelQuietUntil = now.plus(TRAVEL_QUIET);
+            account.travelQuietUntil = millis + TRAVEL_QUIET.toMillis();
             travel = new java.util.HashMap<>();
             travel.put("distance_km", format(distance));
-            travel.put("elapsed_seconds", Long.toString(Duration.between(beforeAt, now).toSeconds()));
+            travel.put("elapsed_seconds", Long.toString(elapsedSeconds));
             travel.put("speed_kmh", format(speed));
             travel.put("max_speed_kmh", format(travelSpeedKmh));
             travel.put("from_ip", beforeIp);
@@ -307,11 +310,11 @@ public final class AnomalyDetector {
       }
     }
     if (newCountry != null) {
-      found = add(found, new Anomaly(AnomalyKind.NEW_COUNTRY, now, subject, clientId, sessionId, clientIp, country,
+      found = add(found, new Anomaly(AnomalyKind.NEW_COUNTRY, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp, country,
           newCountry));
     }
     if (travel != null) {
-      found = add(found, new Anomaly(AnomalyKind.IMPOSSIBLE_TRAVEL, now, subject, clientId, sessionId, clientIp,
+      found = add(found, new Anomaly(AnomalyKind.IMPOSSIBLE_TRAVEL, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp,
           country, travel));
     }
     return found;
@@ -356,8 +359,8 @@ public final class AnomalyDetector {
     int next;
     String lastIp;
     Location last;
-    Instant lastAt;
-    Instant travelQuietUntil = Instant.MIN;
+    long lastAt;
+    long travelQuietUntil = Long.MIN_VALUE;
 
     boolean knows(String country) {
       for (int i = 0; i < countries; i++) {
