@@ -114,11 +114,13 @@ public final class AnomalyDetector {
     List<Anomaly> found = List.of();
     Map<String, String> flood;
     Map<String, String> sharing;
+    AccountPlaces account;
     synchronized (use) {
       use.subject = subject;
       use.clientId = clientId;
       flood = countRequest(use, second);
       sharing = clientIp == null ? null : seenFrom(use, clientIp, second);
+      account = use.account;
     }
     if (flood != null) {
       found = add(found, new Anomaly(AnomalyKind.FLOOD, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp, null, flood));
@@ -127,7 +129,13 @@ public final class AnomalyDetector {
       found = add(found, new Anomaly(AnomalyKind.SHARING, Instant.ofEpochMilli(millis), subject, clientId, sessionId, clientIp, null, sharing));
     }
     if (clientIp != null && geolocation != Geolocation.NONE) {
-      found = places(found, millis, subject, clientId, sessionId, clientIp);
+      if (account == null) { // once per session: later uses reach the account without a cache lookup
+        account = accounts.get(subject, k -> new AccountPlaces());
+        synchronized (use) {
+          use.account = account;
+        }
+      }
+      found = places(account, found, millis, subject, clientId, sessionId, clientIp);
     }
     return found;
   }
@@ -257,9 +265,8 @@ public final class AnomalyDetector {
     return null;
   }
 
-  private List<Anomaly> places(List<Anomaly> found, long millis, String subject, String clientId, String sessionId,
-      String clientIp) {
-    AccountPlaces account = accounts.get(subject, k -> new AccountPlaces());
+  private List<Anomaly> places(AccountPlaces account, List<Anomaly> found, long millis, String subject,
+      String clientId, String sessionId, String clientIp) {
     synchronized (account) {
       if (clientIp.equals(account.lastIp)) {
         account.lastAt = millis;
@@ -345,6 +352,8 @@ public final class AnomalyDetector {
     long sharingQuietUntil;
     String subject;
     String clientId;
+    /** The session's account's places, found once (a session's subject never changes). */
+    AccountPlaces account;
 
     SessionUse(int capacity) {
       networks = new String[capacity];
