@@ -15,6 +15,7 @@ import dev.keycard.server.config.AnomalyDetection;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.StreamingConfig;
+import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.store.StoreFactory;
 import dev.keycard.server.testing.MediaClient;
@@ -108,7 +109,10 @@ class AnomalyDetectionTest {
   }
 
   private void start(InstantSource clock, UnaryOperator<AnomalyDetection> anomalies) {
-    ServerConfig base = TestKeycard.config(dir.resolve("data"));
+    start(clock, TestKeycard.config(dir.resolve("data")), anomalies);
+  }
+
+  private void start(InstantSource clock, ServerConfig base, UnaryOperator<AnomalyDetection> anomalies) {
     ServerConfig config = base.withAbuse(base.abuse().withTrustedProxies(TrustedProxies.parse("127.0.0.1"))
         .withAnomalies(anomalies.apply(AnomalyDetection.defaults().withGeoipDatabase(database))));
     server = KeycardServer.start(config, StreamingConfig.defaults(), Roles.ALL, clock, TestKeycard.FAST_HASHER,
@@ -214,6 +218,21 @@ class AnomalyDetectionTest {
     });
     assertThat(counted(AnomalyKind.SHARING)).isEqualTo(1.0);
     assertThat(ofKind(listed(""), AnomalyKind.SHARING)).hasSize(1);
+  }
+
+  @Test
+  void sharingWhenOpaqueTokensAreCheckedOnAWorkerThenDetectedAlike() {
+    ServerConfig c = TestKeycard.config(dir.resolve("data"));
+    start(InstantSource.system(), new ServerConfig(c.dataDir(), c.host(), c.port(), c.issuer(), c.audience(),
+        c.accessTokenTtl(), TokenFormat.OPAQUE, c.algorithm(), null, c.clockSkew(), c.refreshIdleTtl(),
+        c.refreshAbsoluteTtl(), c.refreshGrace(), c.maxTokenSize()), a -> a.withSharing(1, Duration.ofMinutes(10)));
+    String token = login("alice", "198.51.100.7");
+
+    assertThat(me(token, "198.51.100.7").status()).isEqualTo(200);
+    assertThat(me(token, "203.0.113.9").status()).isEqualTo(200);
+
+    assertThat(anomalyEvents(AnomalyKind.SHARING)).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("networks", "2"));
   }
 
   @Test
