@@ -49,6 +49,10 @@ import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.anomaly.AnomalyWatch;
+import dev.keycard.server.anomaly.MaxMindGeolocation;
+import dev.keycard.server.config.AnomalyDetection;
+import dev.keycard.core.geo.Geolocation;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.core.audit.AuditLog;
@@ -162,6 +166,15 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
+   * recording security decisions in {@code audit} (tests capture them).
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit) {
     Vertx vertx = null;
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
@@ -210,19 +223,22 @@ public final class KeycardServer implements AutoCloseable {
           .accessTokenLifetime(config.accessTokenTtl())
           .validity(validity)
           .build();
-      Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AuditLog.NONE);
+      Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), audit);
       ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
+      // Native transport (epoll) when its library is present: the edge writes large segments.
+      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      Geolocation geolocation = geolocation(config.abuse().anomalies());
+      AnomalyWatch anomalies = anomalyWatch(config, clock, monitoring, auth, vertx, geolocation);
       // What this instance sees of each session's use, for the admin API; forgotten once the session
       // could no longer be refreshed.
       SessionActivity activity = new SessionActivity(clock, config.refreshIdleTtl(), MAX_SESSIONS_SEEN);
       Administration admin = new Administration(stores.users(), stores.clients(), stores.refreshTokens(),
-          auth::revokeSession, activity, Geolocation.NONE, monitoring.audit(), clock);
+          auth::revokeSession, activity, geolocation, monitoring.audit(), clock);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
-              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin);
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin,
+          anomalies);
 
-      // Native transport (epoll) when its library is present: the edge writes large segments.
-      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
@@ -231,7 +247,7 @@ public final class KeycardServer implements AutoCloseable {
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
-          streamingConfig.bindPlaybackToClient(), clock);
+          streamingConfig.bindPlaybackToClient(), clock, anomalies::playbackUsed);
       // An edge without the origin role pulls from the origin's process, presenting the origin secret.
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
@@ -338,6 +354,31 @@ public final class KeycardServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Anomaly detection: GeoIP2 when a database is configured (said once, either way), and revocation
+   * for the kinds whose policy is {@code revoke} on a worker, since it writes to the store.
+   */
+  /** The GeoIP database of {@code --geoip-database}, shared by anomaly detection and the admin API's session list. */
+  private static Geolocation geolocation(AnomalyDetection settings) {
+    if (settings.geoipDatabase() == null) {
+      log.info("no --geoip-database: anomaly detection runs without geographic checks (new country, impossible travel)");
+      return Geolocation.NONE;
+    }
+    MaxMindGeolocation maxMind = MaxMindGeolocation.open(settings.geoipDatabase());
+    log.info("anomaly detection locates clients with {} ({})", settings.geoipDatabase(), maxMind.description());
+    return maxMind;
+  }
+
+  private static AnomalyWatch anomalyWatch(ServerConfig config, InstantSource clock, Monitoring monitoring,
+      AuthorizationServer auth, Vertx vertx, Geolocation geolocation) {
+    AnomalyDetection settings = config.abuse().anomalies();
+    return new AnomalyWatch(settings.detector(clock, geolocation), settings, monitoring,
+        sid -> vertx.executeBlocking(() -> {
+          auth.revokeSession(sid);
+          return null;
+        }, false).onFailure(e -> log.warn("revoking a session after an anomaly failed: {}", e.getClass().getSimpleName())));
   }
 
   private static int freePort(String host) {

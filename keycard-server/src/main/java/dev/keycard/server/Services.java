@@ -4,6 +4,7 @@ import dev.keycard.core.admin.Administration;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
+import dev.keycard.server.anomaly.AnomalyWatch;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.monitoring.Monitoring;
@@ -18,6 +19,7 @@ import dev.keycard.server.monitoring.Monitoring;
  * @param clientAddresses the one rule for a request's client address (trusted proxies)
  * @param admin        the administration API's decisions and the session activity it shows, or
  *                     {@code null} for routes without them
+ * @param anomalies    anomaly detection, fed by every successful bearer check
  */
 public record Services(
     ServerConfig config,
@@ -28,7 +30,8 @@ public record Services(
     Readiness readiness,
     Monitoring monitoring,
     ClientAddresses clientAddresses,
-    Administration admin) {
+    Administration admin,
+    AnomalyWatch anomalies) {
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
@@ -37,6 +40,6 @@ public record Services(
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
       boolean bearerBlocks, KeySource keys) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, null, Monitoring.inMemory(),
-        new ClientAddresses(config.abuse().trustedProxies()), null);
+        new ClientAddresses(config.abuse().trustedProxies()), null, null);
   }
 }

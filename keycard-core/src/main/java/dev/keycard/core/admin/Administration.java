@@ -8,7 +8,7 @@ import dev.keycard.core.audit.AuditAction;
 import dev.keycard.core.audit.AuditEvent;
 import dev.keycard.core.audit.AuditLog;
 import dev.keycard.core.geo.Geolocation;
-import dev.keycard.core.geo.Location;
+import dev.keycard.core.geo.Geolocation.Location;
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenStore;
 import dev.keycard.core.session.SessionActivity;

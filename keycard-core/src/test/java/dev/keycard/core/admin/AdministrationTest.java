@@ -6,7 +6,7 @@ import dev.keycard.core.account.Client;
 import dev.keycard.core.account.User;
 import dev.keycard.core.audit.AuditAction;
 import dev.keycard.core.audit.AuditEvent;
-import dev.keycard.core.geo.Location;
+import dev.keycard.core.geo.Geolocation.Location;
 import dev.keycard.core.refresh.RefreshTokenFamily;
 import dev.keycard.core.refresh.RefreshTokenRecord;
 import dev.keycard.core.session.SessionActivity;
@@ -31,7 +31,7 @@ class AdministrationTest {
         revoked.add(sid);
         stores.refreshTokens().revokeFamily(sid, clock.instant());
       },
-      activity, ip -> ip.startsWith("192.0.2.") ? Optional.of(Location.country("NL")) : Optional.empty(),
+      activity, ip -> ip.startsWith("192.0.2.") ? Optional.of(new Location("NL", 52.37, 4.89, 100)) : Optional.empty(),
       audit::add, clock);
   private final Actor root = new Actor("root", "console", "sid-root", "203.0.113.9", "api");
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "keycard", mixinStandardHelpOptions = true, version = "keycard 0.1.0",
     description = "Bearer tokens for a live-streaming API.",
     subcommands = {ServeCommand.class, DemoCommand.class, UsersCommand.class, ClientsCommand.class,
-        KeysCommand.class, StreamsCommand.class, SessionsCommand.class, SignUrlCommand.class, NginxConfigCommand.class},
+        KeysCommand.class, StreamsCommand.class, SessionsCommand.class, SignUrlCommand.class, NginxConfigCommand.class,
+        AnomaliesCommand.class},
     footer = {"", "Every option can also be set with the environment variable KEYCARD_<OPTION_IN_UPPER_SNAKE>",
         "(e.g. KEYCARD_REFRESH_IDLE_TTL) or in a --config properties file; flags win, then the environment,",
         "then the file."})

@@ -27,9 +27,13 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   RoleOptions roleOptions;
 
+  @Mixin
+  AnomalyOptions anomalyOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
+    config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);

@@ -9,19 +9,25 @@ import java.util.Objects;
  * validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ * @param anomalies      anomaly detection: thresholds, GeoIP2 database, policies
  */
-public record AbuseControls(TrustedProxies trustedProxies) {
+public record AbuseControls(TrustedProxies trustedProxies, AnomalyDetection anomalies) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(anomalies, "anomalies");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE);
+    return new AbuseControls(TrustedProxies.NONE, AnomalyDetection.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value);
+    return new AbuseControls(value, anomalies);
+  }
+
+  public AbuseControls withAnomalies(AnomalyDetection value) {
+    return new AbuseControls(trustedProxies, value);
   }
 }

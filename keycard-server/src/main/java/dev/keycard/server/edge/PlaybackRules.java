@@ -58,6 +58,7 @@ public final class PlaybackRules {
   private final Duration sessionTtl;
   private final boolean bindSessionToClient;
   private final InstantSource clock;
+  private final PlaybackUse uses;
   private final PlaylistRewriter rewriter = PlaylistRewriter.builder().build();
 
   /**
@@ -66,6 +67,13 @@ public final class PlaybackRules {
    */
   public PlaybackRules(PlaybackUrls urls, RevokedSessions revoked, Duration sessionTtl, boolean bindSessionToClient,
       InstantSource clock) {
+    this(urls, revoked, sessionTtl, bindSessionToClient, clock, PlaybackUse.IGNORED);
+  }
+
+  /** @param uses told of every request served for a playback session (anomaly detection: sharing) */
+  public PlaybackRules(PlaybackUrls urls, RevokedSessions revoked, Duration sessionTtl, boolean bindSessionToClient,
+      InstantSource clock, PlaybackUse uses) {
+    this.uses = Objects.requireNonNull(uses, "uses");
     this.urls = Objects.requireNonNull(urls, "urls");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.sessionTtl = Objects.requireNonNull(sessionTtl, "sessionTtl");
@@ -93,6 +101,9 @@ public final class PlaybackRules {
     String session = valid.sessionId();
     if (session != null && revoked.isRevoked(session)) {
       return EdgeRefusal.SESSION_REVOKED;
+    }
+    if (session != null) {
+      uses.used(session, clientIp);
     }
     String path = valid.path();
     StreamId stream = streamOf(path);

@@ -5,6 +5,7 @@ import dev.keycard.core.bearer.BearerError;
 import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
+import dev.keycard.server.anomaly.AnomalyWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,8 @@ final class BearerGuard {
   private final boolean blocks;
   /** Where each accepted token's session use is recorded, for the admin API; {@code null} for none. */
   private final SessionActivity activity;
+  /** Anomaly detection, or {@code null} for routes without it. */
+  private final AnomalyWatch anomalies;
   private final ClientAddresses addresses;
 
   BearerGuard(Vertx vertx, Services services) {
@@ -43,6 +46,7 @@ final class BearerGuard {
     this.bearer = services.bearer();
     this.blocks = services.bearerBlocks();
     this.activity = services.admin() == null ? null : services.admin().activity();
+    this.anomalies = services.anomalies();
     this.addresses = services.clientAddresses();
   }
 
@@ -72,10 +76,20 @@ final class BearerGuard {
     }
   }
 
-  /** An in-memory write on the event loop (a cache hit, no store): the session's last use and address. */
+  /**
+   * In-memory writes on the event loop (no store): the session's last use and address for the admin
+   * API, and anomaly detection, whose revocations take effect from the next request.
+   */
   private void seen(RoutingContext ctx, AccessToken token) {
+    if (activity == null && anomalies == null) {
+      return;
+    }
+    String address = addresses.of(ctx.request());
     if (activity != null && token.sessionId() != null) {
-      activity.used(token.sessionId(), addresses.of(ctx.request()));
+      activity.used(token.sessionId(), address);
+    }
+    if (anomalies != null) {
+      anomalies.bearerUsed(token, address);
     }
   }
 

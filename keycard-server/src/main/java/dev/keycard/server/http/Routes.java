@@ -1,6 +1,7 @@
 package dev.keycard.server.http;
 
 import dev.keycard.core.StoreUnavailableException;
+import dev.keycard.core.token.Scopes;
 import dev.keycard.server.Services;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.stream.IngestPath;
@@ -100,6 +101,8 @@ public final class Routes {
       router.post("/oauth2/revoke").handler(body).handler(Routes::bodyDecoded).handler(oauth::revoke);
       router.post("/oauth2/introspect").handler(body).handler(Routes::bodyDecoded)
           .handler(oauth::introspect);
+      var anomalies = new AnomalyEndpoints(services.anomalies());
+      router.get("/api/v1/admin/anomalies").handler(ctx -> guard.check(ctx, Scopes.ADMIN, anomalies::list));
     }
 
     if (services.admin() != null && roles.api()) {
