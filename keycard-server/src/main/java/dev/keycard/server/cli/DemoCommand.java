@@ -38,12 +38,15 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   StreamOptions streamOptions;
 
+  @Mixin
+  ObservabilityOptions observabilityOptions;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = options.toConfig(parent.environment);
+    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),

@@ -25,11 +25,14 @@ final class ServeCommand implements Callable<Integer> {
   StreamOptions streamOptions;
 
   @Mixin
+  ObservabilityOptions observabilityOptions;
+
+  @Mixin
   RoleOptions roleOptions;
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = options.toConfig(parent.environment);
+    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);

@@ -9,19 +9,25 @@ import java.util.Objects;
  * validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ * @param observability  the management listener ({@code /metrics}) and the audit trail
  */
-public record AbuseControls(TrustedProxies trustedProxies) {
+public record AbuseControls(TrustedProxies trustedProxies, Observability observability) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(observability, "observability");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE);
+    return new AbuseControls(TrustedProxies.NONE, Observability.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value);
+    return new AbuseControls(value, observability);
+  }
+
+  public AbuseControls withObservability(Observability value) {
+    return new AbuseControls(trustedProxies, value);
   }
 }

@@ -4,6 +4,7 @@ import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
+import dev.keycard.server.monitoring.BearerMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -33,18 +34,22 @@ final class BearerGuard {
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
+  private final BearerMeters meters;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
     this.bearer = services.bearer();
     this.blocks = services.bearerBlocks();
+    this.meters = new BearerMeters(services.monitoring().meters());
   }
 
   /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
   void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
     // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
     if (Requests.queryNames(ctx).orElse(Set.of()).contains("access_token")) {
-      refuse(ctx, BearerError.invalidRequest("Access tokens are not accepted in the URL"));
+      BearerError error = BearerError.invalidRequest("Access tokens are not accepted in the URL");
+      meters.refused(error);
+      refuse(ctx, error);
       return;
     }
     List<String> authorization = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
@@ -55,11 +60,17 @@ final class BearerGuard {
     }
   }
 
-  private static void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
+  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
-      case BearerAuthenticator.Authorized a -> then.accept(ctx, a.token());
-      case BearerAuthenticator.Refused r -> refuse(ctx, r.error());
+      case BearerAuthenticator.Authorized a -> {
+        meters.accepted();
+        then.accept(ctx, a.token());
+      }
+      case BearerAuthenticator.Refused r -> {
+        meters.refused(r.error());
+        refuse(ctx, r.error());
+      }
     }
   }
 

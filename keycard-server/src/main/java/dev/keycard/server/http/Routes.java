@@ -3,6 +3,8 @@ package dev.keycard.server.http;
 import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.server.Services;
 import dev.keycard.server.config.Roles;
+import dev.keycard.server.monitoring.AuthorizationEvents;
+import dev.keycard.server.monitoring.StreamEvents;
 import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
@@ -75,8 +77,9 @@ public final class Routes {
     // path under wrk. Uploads stream (a segment may be 32 MiB): they only have to keep arriving.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
         .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
-    var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
-    var session = new SessionEndpoints(vertx, services.authorizationServer());
+    var events = AuthorizationEvents.of(services);
+    var oauth = new OAuthEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
+    var session = new SessionEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
     var guard = new BearerGuard(vertx, services);
 
@@ -103,7 +106,8 @@ public final class Routes {
     }
 
     if (streaming != null && roles.api()) {
-      var streams = new StreamEndpoints(vertx, streaming);
+      var streams = new StreamEndpoints(vertx, streaming,
+          new StreamEvents(services.monitoring(), services.authorizationServer().clock()), services.clientAddresses());
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)

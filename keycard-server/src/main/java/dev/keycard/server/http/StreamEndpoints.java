@@ -9,6 +9,7 @@ import dev.keycard.server.stream.StartResult;
 import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
+import dev.keycard.server.monitoring.StreamEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -23,10 +24,14 @@ import java.util.Optional;
 final class StreamEndpoints {
   private final Vertx vertx;
   private final Streaming streaming;
+  private final StreamEvents events;
+  private final ClientAddresses clientAddresses;
 
-  StreamEndpoints(Vertx vertx, Streaming streaming) {
+  StreamEndpoints(Vertx vertx, Streaming streaming, StreamEvents events, ClientAddresses clientAddresses) {
     this.vertx = vertx;
     this.streaming = streaming;
+    this.events = events;
+    this.clientAddresses = clientAddresses;
   }
 
   /**
@@ -52,13 +57,19 @@ final class StreamEndpoints {
   private void startKnown(RoutingContext ctx, AccessToken token, StreamId id) {
     if (streaming.start().blocks()) {
       // CloudFront's cookies are an RSA signature: not on the event loop.
-      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, token, id, result));
     } else {
-      answer(ctx, streaming.start().start(token, id));
+      answer(ctx, token, id, streaming.start().start(token, id));
     }
   }
 
-  private static void answer(RoutingContext ctx, StartResult result) {
+  private void answer(RoutingContext ctx, AccessToken token, StreamId id, StartResult result) {
+    String clientIp = clientAddresses.of(ctx.request());
+    switch (result) {
+      case StartResult.Started s -> events.started(token, id, clientIp);
+      case StartResult.NotEntitled n -> events.refused(token, id, "insufficient_scope", clientIp);
+      case StartResult.UnknownStream u -> events.refused(token, id, "unknown_stream", clientIp);
+    }
     switch (result) {
       case StartResult.Started s -> {
         Responses.noStore(ctx);
