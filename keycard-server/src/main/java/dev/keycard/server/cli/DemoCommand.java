@@ -82,7 +82,23 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       printPlayback(out, base, server.edgeBaseUrl(), password);
     }
+    printMonitoring(out, server);
     out.flush();
+  }
+
+  /** Where the metrics and the audit trail of this run are. */
+  static void printMonitoring(PrintWriter out, KeycardServer server) {
+    if (server.managementPort() > 0) {
+      String management = ServerOptions.localUrl(
+          server.services().config().abuse().observability().managementHost(), server.managementPort());
+      out.println("Metrics (Prometheus text format, management listener):");
+      out.println("  curl -s " + management + "/metrics | grep '^keycard_'");
+    }
+    if (server.auditLogFile() != null) {
+      out.println("Audit log (one JSON line per security decision):");
+      out.println("  tail -f " + server.auditLogFile().toAbsolutePath());
+    }
+    out.println();
   }
 
   /**
