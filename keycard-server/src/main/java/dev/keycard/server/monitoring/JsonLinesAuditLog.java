@@ -100,6 +100,11 @@ public final class JsonLinesAuditLog implements AuditLog, AutoCloseable {
     return new JsonLinesAuditLog(out, false, "standard output", meters, QUEUE_CAPACITY);
   }
 
+  /** {@link #writingTo(OutputStream, MeterRegistry)} with another queue size (tests fill it). */
+  static JsonLinesAuditLog writingTo(OutputStream out, MeterRegistry meters, int capacity) {
+    return new JsonLinesAuditLog(out, false, "a stream", meters, capacity);
+  }
+
   /** Where the lines go, for the start-up message. */
   public String where() {
     return where;

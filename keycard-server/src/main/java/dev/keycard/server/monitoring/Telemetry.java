@@ -5,23 +5,28 @@ import dev.keycard.server.Readiness;
 import dev.keycard.server.config.Observability;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ManagementRoutes;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Telemetry.class);
+
+  /** Vert.x's HTTP response times (server, and the edge's client to a remote origin) as histograms. */
+  private static final MeterFilter VERTX_LATENCY_HISTOGRAMS = new MeterFilter() {
+    @Override
+    public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+      if (id.getType() == Meter.Type.TIMER && id.getName().startsWith("vertx.http.")) {
+        return DistributionStatisticConfig.builder().percentilesHistogram(true)
+            .minimumExpectedValue((double) TimeUnit.MILLISECONDS.toNanos(1))
+            .maximumExpectedValue((double) TimeUnit.SECONDS.toNanos(10)).build().merge(config);
+      }
+      return config;
+    }
+  };
 
   private final Observability settings;
   private final PrometheusMeterRegistry meters;
@@ -59,6 +77,7 @@ public final class Telemetry implements AutoCloseable {
   public static Telemetry open(ServerConfig config) {
     Observability settings = config.abuse().observability();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    meters.config().meterFilter(VERTX_LATENCY_HISTOGRAMS);
     new JvmMemoryMetrics().bindTo(meters);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(meters);
@@ -90,7 +109,9 @@ public final class Telemetry implements AutoCloseable {
    * series would grow without bound.
    */
   public Vertx vertx(VertxOptions options) {
+    // The local address tells the listeners apart (API, edge, management); never the path (see above).
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)
+        .addLabels(Label.LOCAL)
         .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.toCategory(),
             MetricsDomain.DATAGRAM_SOCKET.toCategory(), MetricsDomain.VERTICLES.toCategory()));
     return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(meters))
