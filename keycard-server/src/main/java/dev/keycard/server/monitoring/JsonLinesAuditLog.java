@@ -72,7 +72,8 @@ public final class JsonLinesAuditLog implements AuditLog, AutoCloseable {
   /**
    * Appends to {@code file}, creating it (and its directory) when absent, readable by its owner only.
    *
-   * @throws IllegalStateException naming the file when it cannot be opened
+   * @throws IllegalArgumentException naming the file and the option when it cannot be opened (a
+   *     configuration error: {@code keycard serve} exits 2)
    */
   public static JsonLinesAuditLog appendingTo(Path file, MeterRegistry meters) {
     try {
@@ -91,7 +92,7 @@ public final class JsonLinesAuditLog implements AuditLog, AutoCloseable {
       return new JsonLinesAuditLog(new FileOutputStream(file.toFile(), true), true, file.toString(), meters,
           QUEUE_CAPACITY);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open the audit log " + file + " (--audit-log): " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot open the audit log " + file + " (--audit-log): " + e.getMessage(), e);
     }
   }
 

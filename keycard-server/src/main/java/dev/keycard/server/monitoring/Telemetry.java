@@ -72,7 +72,7 @@ public final class Telemetry implements AutoCloseable {
   /**
    * The registry (with the JVM's meters) and the audit trail the configuration asks for.
    *
-   * @throws IllegalStateException when the audit log cannot be opened
+   * @throws IllegalArgumentException when the audit log cannot be opened
    */
   public static Telemetry open(ServerConfig config) {
     Observability settings = config.abuse().observability();

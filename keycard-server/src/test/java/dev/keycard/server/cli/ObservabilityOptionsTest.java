@@ -8,9 +8,11 @@ import dev.keycard.server.config.Observability.AuditTarget;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code --management-port}, {@code --management-host}, {@code --audit-log}. */
@@ -58,5 +60,14 @@ class ObservabilityOptionsTest {
     });
     assertThat(run("serve", "--management-port", "metrics")[2]).contains("--management-port");
     assertThat(run("serve", "--management-host", " ")[2]).contains("--management-host");
+  }
+
+  @Test
+  void anAuditLogThatCannotBeOpenedStopsTheStartNamingTheOption(@TempDir Path dir) throws Exception {
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    String[] r = run("serve", "--data-dir", dir.resolve("data").toString(), "--port", "0", "--edge-port", "0",
+        "--management-port", "0", "--audit-log", aFile.resolve("audit.log").toString());
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--audit-log", "cannot open the audit log");
   }
 }

@@ -103,7 +103,7 @@ class JsonLinesAuditLogTest {
     try {
       JsonLinesAuditLog.appendingTo(notADirectory.resolve("audit.log"), new SimpleMeterRegistry()).close();
       org.assertj.core.api.Assertions.fail("opened a file under a file");
-    } catch (IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
       assertThat(e.getMessage()).contains("--audit-log", "audit.log");
     }
   }
