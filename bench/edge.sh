@@ -67,7 +67,7 @@ keycard streams add bench --data-dir "$data" >/dev/null
 secret=$(keycard clients add encoder --scope "stream:publish:bench" --data-dir "$data" | sed -n 's/^client_secret: //p')
 export KEYCARD_ORIGIN_SECRET
 KEYCARD_ORIGIN_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve --data-dir "$data" \
+KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve --data-dir "$data" \
   --port "$api_port" --edge-port "$edge_port" --edge-base-url "http://127.0.0.1:$edge_port" --no-demo-stream \
   >"$work/origin.log" 2>&1 &
 pids+=($!)
@@ -96,7 +96,7 @@ for variant in "${variants[@]}"; do
   for word in "${words[@]}"; do # KEYCARD_...=value words: its environment (serve's options)
     if [[ $word == KEYCARD_*=* ]]; then variant_env+=("$word"); else opts="$opts $word"; fi
   done
-  env ${variant_env[@]+"${variant_env[@]}"} KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} $opts -jar "$variant_jar" serve --data-dir "$data" \
+  env ${variant_env[@]+"${variant_env[@]}"} KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} $opts -jar "$variant_jar" serve --data-dir "$data" \
     --roles edge --origin-url "http://127.0.0.1:$api_port" --edge-port "$port" --no-demo-stream \
     >"$work/edge-$port.log" 2>&1 &
   pids+=($!)

@@ -30,7 +30,7 @@ password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 printf '%s' "$password" | ./keycard users add viewer --password-stdin --scope "stream:watch" --data-dir "$data" >/dev/null
 ./keycard streams add soak --data-dir "$data" >/dev/null
 key=$(./keycard streams keys add soak --data-dir "$data" | sed -n 's/^stream_key: //p')
-KEYCARD_LOG_LEVEL=warn ./keycard serve --data-dir "$data" --port "$port" --edge-port "$edge" --no-demo-stream \
+KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 ./keycard serve --data-dir "$data" --port "$port" --edge-port "$edge" --no-demo-stream \
   >"$data/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -42,7 +42,7 @@ base_port=$(( 20000 + RANDOM % 10000 ))
 urls=()
 for i in 0 1; do
   api=$(( base_port + 2 * i ))
-  KEYCARD_LOG_LEVEL=warn KEYCARD_REDIS_URL="redis://127.0.0.1:$redis_port" "$JAVA_HOME/bin/java" -jar "$jar" serve \
+  KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 KEYCARD_REDIS_URL="redis://127.0.0.1:$redis_port" "$JAVA_HOME/bin/java" -jar "$jar" serve \
     --data-dir "$work/data" --port "$api" --edge-port $(( api + 1 )) --no-demo-stream \
     --issuer "http://127.0.0.1:$base_port" >"$work/server$i.log" 2>&1 &
   pids+=($!)

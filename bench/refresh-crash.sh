@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 ./keycard users add probe --data-dir "$work/data" --password-stdin <<<"probe-password-1234" >/dev/null
 start_server() {
-  ./keycard serve --data-dir "$work/data" --port "$port" --edge-port $((port + 1)) --no-demo-stream \
+  KEYCARD_MANAGEMENT_PORT=0 ./keycard serve --data-dir "$work/data" --port "$port" --edge-port $((port + 1)) --no-demo-stream \
     --refresh-grace "$grace" >>"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 300); do

@@ -8,7 +8,13 @@ import dev.keycard.core.revocation.DenylistReplica;
 import dev.keycard.core.stream.StreamId;
 import dev.keycard.core.stream.StreamStore;
 import io.vertx.core.Vertx;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +40,30 @@ final class ChangeFollower implements ChangeListener {
   private final DenylistReplica replica;
   private final DenylistCatchUp catchUp;
   private final Map<Change.Reload, Runnable> reloads;
+  private final InstantSource clock;
+  private final Timer propagation;
 
   /** @param reloads what to run (blocking) for each kind of reload message */
   ChangeFollower(Vertx vertx, DenylistReplica replica, DenylistCatchUp catchUp, Map<Change.Reload, Runnable> reloads) {
+    this(vertx, replica, catchUp, reloads, InstantSource.system(), new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param clock  what the arrival of a revocation message is timed by
+   * @param meters where {@code keycard.revocation.propagation} is recorded: from another instance's
+   *               save of a revocation to this one's receipt of the message (both instances' clocks)
+   */
+  ChangeFollower(Vertx vertx, DenylistReplica replica, DenylistCatchUp catchUp, Map<Change.Reload, Runnable> reloads,
+      InstantSource clock, MeterRegistry meters) {
     this.vertx = vertx;
     this.replica = replica;
     this.catchUp = catchUp;
     this.reloads = new EnumMap<>(reloads);
+    this.clock = clock;
+    this.propagation = Timer.builder("keycard.revocation.propagation")
+        .description("From a revocation's save at another instance to the arrival of its message here")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30)).register(meters);
   }
 
   @Override
@@ -48,6 +71,10 @@ final class ChangeFollower implements ChangeListener {
     switch (change) {
       case Change.Revoked revoked -> {
         if (revoked.sequence() > replica.lastSequence()) {
+          if (revoked.savedAtMillis() > 0) { // news from another instance (this one's own are caught up already)
+            long delay = clock.millis() - revoked.savedAtMillis();
+            propagation.record(Math.max(0, delay), TimeUnit.MILLISECONDS);
+          }
           catchUp.request();
         }
       }
@@ -83,6 +110,11 @@ final class ChangeFollower implements ChangeListener {
    * a lost message costs the others one catch-up interval.
    */
   static Denylist announcing(DenylistReplica replica, ChangeFeed feed) {
+    return announcing(replica, feed, InstantSource.system());
+  }
+
+  /** @param clock the save time each message carries is read from it */
+  static Denylist announcing(DenylistReplica replica, ChangeFeed feed, InstantSource clock) {
     if (feed == ChangeFeed.NONE) {
       return replica;
     }
@@ -97,7 +129,7 @@ final class ChangeFollower implements ChangeListener {
         replica.revoke(id, until);
         try {
           replica.catchUp();
-          feed.publish(new Change.Revoked(replica.lastSequence()));
+          feed.publish(new Change.Revoked(replica.lastSequence(), clock.millis()));
         } catch (RuntimeException e) { // saved already; the others find it on their next catch-up
           log.debug("revocation saved but not announced: {}", e.toString());
         }

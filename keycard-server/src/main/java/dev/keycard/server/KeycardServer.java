@@ -56,8 +56,8 @@ import dev.keycard.core.geo.Geolocation;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.core.audit.AuditLog;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.keycard.server.monitoring.Telemetry;
+import io.micrometer.core.instrument.Gauge;
 import dev.keycard.server.http.ListenerGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -107,10 +107,15 @@ public final class KeycardServer implements AutoCloseable {
   private final int edgePort;
   private final String edgeBaseUrl;
   private final ChangeFeed feed;
+  private final Telemetry telemetry;
+  private final int managementPort;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
-      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed) {
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed,
+      Telemetry telemetry, int managementPort) {
     this.feed = feed;
+    this.telemetry = telemetry;
+    this.managementPort = managementPort;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -176,6 +181,7 @@ public final class KeycardServer implements AutoCloseable {
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit) {
     Vertx vertx = null;
+    Telemetry telemetry = null;
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
@@ -186,7 +192,7 @@ public final class KeycardServer implements AutoCloseable {
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
       // With a feed, each revocation is announced to the other instances as soon as it is saved.
-      Denylist shared = ChangeFollower.announcing(replica, feed);
+      Denylist shared = ChangeFollower.announcing(replica, feed, clock);
       PlaybackDenylist denylist = new PlaybackDenylist(shared, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
@@ -223,10 +229,16 @@ public final class KeycardServer implements AutoCloseable {
           .accessTokenLifetime(config.accessTokenTtl())
           .validity(validity)
           .build();
-      Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), audit);
+      telemetry = Telemetry.open(config);
+      // A caller's audit log (tests capture events) hears everything the configured trail does.
+      Monitoring configured = telemetry.monitoring();
+      Monitoring monitoring = audit == AuditLog.NONE ? configured : new Monitoring(configured.meters(), event -> {
+        configured.audit().record(event);
+        audit.record(event);
+      });
       ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
       // Native transport (epoll) when its library is present: the edge writes large segments.
-      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      vertx = telemetry.vertx(new VertxOptions().setPreferNativeTransport(true));
       Geolocation geolocation = geolocation(config.abuse().anomalies());
       AnomalyWatch anomalies = anomalyWatch(config, clock, monitoring, auth, vertx, geolocation);
       // What this instance sees of each session's use, for the admin API; forgotten once the session
@@ -242,6 +254,8 @@ public final class KeycardServer implements AutoCloseable {
       StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
+      Gauge.builder("keycard.streams.live", origin, LocalOrigin::liveStreams)
+          .description("Streams live at this origin (their playlists keep being updated)").register(monitoring.meters());
       UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
       // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
@@ -252,7 +266,8 @@ public final class KeycardServer implements AutoCloseable {
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
           : origin;
-      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock, clientAddresses) : null;
+      Edge edge = roles.edge() ? new Edge(edgeOrigin, playback, streamingConfig.edgeCacheBytes(), clock, clientAddresses,
+          monitoring) : null;
       // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
       int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
           (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));
@@ -264,7 +279,7 @@ public final class KeycardServer implements AutoCloseable {
           edgeBaseUrl, clock), random);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(stores.streamKeys(), random, clock),
-          new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
+          new IngestActivity(registry, clock, monitoring.meters()), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
       int port = roles.apiListener() ? listen(vertx, services, streaming, roles, new ListenerGuard("API", config.limits(), cap)) : 0;
       Vertx v = vertx;
@@ -286,7 +301,8 @@ public final class KeycardServer implements AutoCloseable {
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       DenylistCatchUp catchUp = DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
-      feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads));
+      feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads, clock, monitoring.meters()));
+      int managementPort = telemetry.listen(vertx, services.readiness());
       if (roles.apiListener()) {
         log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",
             roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin", config.host(), port,
@@ -307,11 +323,14 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl, feed);
+          edgeBaseUrl, feed, telemetry, managementPort);
     } catch (RuntimeException e) {
       feed.close();
       if (vertx != null) {
         vertx.close().await();
+      }
+      if (telemetry != null) {
+        telemetry.close();
       }
       stores.close();
       throw e;
@@ -402,6 +421,16 @@ public final class KeycardServer implements AutoCloseable {
     return port;
   }
 
+  /** The management listener's port ({@code GET /metrics}); 0 when it runs none ({@code --management-port off}). */
+  public int managementPort() {
+    return managementPort;
+  }
+
+  /** The audit trail's file, or {@code null} when it goes to standard output or nowhere. */
+  public java.nio.file.Path auditLogFile() {
+    return telemetry.auditFile();
+  }
+
   /** The edge's port; 0 when this process runs no edge. */
   public int edgePort() {
     return edgePort;
@@ -447,7 +476,11 @@ public final class KeycardServer implements AutoCloseable {
       feed.close();
       vertx.close().await();
     } finally {
-      stores.close();
+      try {
+        stores.close();
+      } finally {
+        telemetry.close(); // last: what the server audited while stopping is written too
+      }
     }
   }
 }

@@ -71,6 +71,11 @@ public final class AuthorizationServer {
     return new Builder();
   }
 
+  /** The clock its decisions are timed by: the web adapter times what it reports about them by it too. */
+  public InstantSource clock() {
+    return clock;
+  }
+
   /** The public client that password logins are issued to. */
   public String loginClientId() {
     return loginClientId;
@@ -128,7 +133,8 @@ public final class AuthorizationServer {
       case Rotation.Refused r -> failed(OAuthError.invalidGrant(r.reason().description()));
       case Rotation.ReuseDetected reuse -> {
         revokeSession(reuse.family().id());
-        yield failed(OAuthError.invalidGrant("The refresh token was already used; the session is revoked"));
+        yield new GrantResult.Failed(OAuthError.invalidGrant("The refresh token was already used; the session is revoked"),
+            reuse.family());
       }
       case Rotation.Rotated rotated -> {
         RefreshTokenFamily family = rotated.next().family();
@@ -171,35 +177,40 @@ public final class AuthorizationServer {
     }
     boolean accessFirst = "access_token".equals(hint)
         || (!"refresh_token".equals(hint) && !RefreshTokenRotation.looksLikeRefreshToken(token));
-    boolean found = accessFirst ? revokeAccessToken(token, clientId.get()) : revokeRefreshToken(token, clientId.get());
-    if (!found) {
-      if (accessFirst) {
-        revokeRefreshToken(token, clientId.get());
-      } else {
-        revokeAccessToken(token, clientId.get());
-      }
+    Optional<RevocationResult.Done> done = accessFirst ? revokeAccessToken(token, clientId.get())
+        : revokeRefreshToken(token, clientId.get());
+    if (done.isEmpty()) {
+      done = accessFirst ? revokeRefreshToken(token, clientId.get()) : revokeAccessToken(token, clientId.get());
     }
-    return new RevocationResult.Done();
+    return done.orElseGet(RevocationResult.Done::new);
   }
 
-  /** Whether {@code token} is a refresh token we know; if it is {@code clientId}'s, its session is revoked. */
-  private boolean revokeRefreshToken(String token, String clientId) {
+  /**
+   * Empty when {@code token} is not a refresh token we know; else the answer, which names the session
+   * when it was {@code clientId}'s and is now revoked.
+   */
+  private Optional<RevocationResult.Done> revokeRefreshToken(String token, String clientId) {
     Optional<RefreshTokenFamily> family = refreshTokens.familyOf(token);
     if (family.isPresent() && family.get().clientId().equals(clientId)) {
       revokeSession(family.get().id());
+      return Optional.of(new RevocationResult.Done(family.get().subject(), family.get().id(), null));
     }
-    return family.isPresent();
+    return family.map(f -> new RevocationResult.Done());
   }
 
-  /** Whether {@code token} is an access token in force; if it is {@code clientId}'s, it is denylisted. */
-  private boolean revokeAccessToken(String token, String clientId) {
+  /**
+   * Empty when {@code token} is not an access token in force; else the answer, which names the token
+   * when it was {@code clientId}'s and is now denylisted.
+   */
+  private Optional<RevocationResult.Done> revokeAccessToken(String token, String clientId) {
     if (verifier.verify(token) instanceof Verification.Verified v) {
       if (v.token().clientId().equals(clientId)) {
         denylist.revoke(v.token().tokenId(), validity.acceptedUntil(v.token()));
+        return Optional.of(new RevocationResult.Done(v.token().subject(), v.token().sessionId(), v.token().tokenId()));
       }
-      return true;
+      return Optional.of(new RevocationResult.Done());
     }
-    return false;
+    return Optional.empty();
   }
 
   /** RFC 7662 introspection; only confidential clients may ask. */

@@ -12,13 +12,20 @@ public sealed interface Change {
 
   /**
    * Revocations up to {@code sequence} were saved: a replica that has not seen that far catches up
-   * from the store.
+   * from the store. {@code savedAtMillis} is when the sender saved the last of them (epoch
+   * milliseconds by its clock, 0 when not said): receivers measure how long revocations take to reach
+   * them ({@code keycard.revocation.propagation}).
    */
-  record Revoked(long sequence) implements Change {
+  record Revoked(long sequence, long savedAtMillis) implements Change {
     public Revoked {
       if (sequence < 0) {
         throw new IllegalArgumentException("sequence must not be negative");
       }
+    }
+
+    /** Without the time it was saved (an older sender's message). */
+    public Revoked(long sequence) {
+      this(sequence, 0);
     }
   }
 
@@ -38,10 +45,13 @@ public sealed interface Change {
     }
   }
 
-  /** The message as it travels: {@code revoked:SEQUENCE} or the reload's name, ASCII. */
+  /**
+   * The message as it travels: {@code revoked:SEQUENCE}, {@code revoked:SEQUENCE@MILLIS} (with the
+   * save time) or the reload's name, ASCII.
+   */
   default String encode() {
     return switch (this) {
-      case Revoked r -> "revoked:" + r.sequence();
+      case Revoked r -> r.savedAtMillis() > 0 ? "revoked:" + r.sequence() + "@" + r.savedAtMillis() : "revoked:" + r.sequence();
       case Reload reload -> reload.wire;
     };
   }
@@ -55,12 +65,15 @@ public sealed interface Change {
       return Optional.empty();
     }
     if (message.startsWith("revoked:")) {
-      String digits = message.substring("revoked:".length());
-      if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      String rest = message.substring("revoked:".length());
+      int at = rest.indexOf('@');
+      String digits = at < 0 ? rest : rest.substring(0, at);
+      String millis = at < 0 ? "0" : rest.substring(at + 1);
+      if (!isNumber(digits) || !isNumber(millis)) {
         return Optional.empty();
       }
       try {
-        return Optional.of(new Revoked(Long.parseLong(digits)));
+        return Optional.of(new Revoked(Long.parseLong(digits), Long.parseLong(millis)));
       } catch (NumberFormatException e) { // above Long.MAX_VALUE
         return Optional.empty();
       }
@@ -71,5 +84,9 @@ public sealed interface Change {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean isNumber(String digits) {
+    return !digits.isEmpty() && digits.length() <= 19 && digits.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 }

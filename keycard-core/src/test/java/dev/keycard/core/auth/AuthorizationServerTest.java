@@ -72,6 +72,12 @@ class AuthorizationServerTest {
   }
 
   @Test
+  void refreshWithAnUnknownTokenRevokesNothing() {
+    assertThat(server.refresh(ClientAuthentication.NONE, "kcr_unknown", null))
+        .isInstanceOfSatisfying(GrantResult.Failed.class, failed -> assertThat(failed.revokedFamily()).isNull());
+  }
+
+  @Test
   void refreshWithAMalformedScopeIsRefusedWithoutSpendingTheToken() {
     TokenGrant first = login();
 
@@ -88,8 +94,11 @@ class AuthorizationServerTest {
 
     GrantResult replay = server.refresh(ClientAuthentication.NONE, first.refreshToken(), null);
 
-    assertThat(replay).isInstanceOfSatisfying(GrantResult.Failed.class,
-        failed -> assertThat(failed.error().error()).isEqualTo("invalid_grant"));
+    assertThat(replay).isInstanceOfSatisfying(GrantResult.Failed.class, failed -> {
+      assertThat(failed.error().error()).isEqualTo("invalid_grant");
+      // The revoked session, for the web adapter to audit and count; the client sees only the error.
+      assertThat(failed.revokedFamily().id()).isEqualTo(first.access().claims().sessionId());
+    });
     assertThat(f.verifier.verify(first.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
     assertThat(f.verifier.verify(second.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
     assertThat(server.refresh(ClientAuthentication.NONE, second.refreshToken(), null)).isInstanceOf(GrantResult.Failed.class);
@@ -150,8 +159,30 @@ class AuthorizationServerTest {
     TokenGrant grant = login();
 
     assertThat(server.revoke(ClientAuthentication.NONE, grant.refreshToken(), "refresh_token"))
-        .isEqualTo(new RevocationResult.Done());
+        .isEqualTo(new RevocationResult.Done(grant.access().claims().subject(), grant.access().claims().sessionId(), null));
     assertThat(f.verifier.verify(grant.access().value())).isEqualTo(Verification.rejected(Rejection.REVOKED));
+  }
+
+  /** What the audit trail names: the token by its jti, never its value. */
+  @Test
+  void revokingAccessTokenSaysWhichTokenWasRevoked() {
+    TokenGrant grant = login();
+
+    RevocationResult result = server.revoke(ClientAuthentication.NONE, grant.access().value(), "access_token");
+
+    assertThat(result).isEqualTo(new RevocationResult.Done(grant.access().claims().subject(),
+        grant.access().claims().sessionId(), grant.access().claims().tokenId()));
+  }
+
+  @Test
+  void revokingAnotherClientsTokenSaysNothingWasRevoked() {
+    String secret = f.addClient("other", "");
+    TokenGrant grant = login();
+
+    RevocationResult result = server.revoke(new ClientAuthentication("other", secret), grant.refreshToken(), null);
+
+    assertThat(result).isEqualTo(new RevocationResult.Done());
+    assertThat(((RevocationResult.Done) result).revokedSomething()).isFalse();
   }
 
   @Test

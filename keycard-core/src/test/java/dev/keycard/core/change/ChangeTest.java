@@ -13,6 +13,7 @@ class ChangeTest {
   void everyChangeSurvivesItsEncoding() {
     assertThat(Change.parse(new Revoked(0).encode())).contains(new Revoked(0));
     assertThat(Change.parse(new Revoked(Long.MAX_VALUE).encode())).contains(new Revoked(Long.MAX_VALUE));
+    assertThat(Change.parse(new Revoked(7, 1_767_225_600_123L).encode())).contains(new Revoked(7, 1_767_225_600_123L));
     for (Reload reload : Reload.values()) {
       assertThat(Change.parse(reload.encode())).contains(reload);
     }
@@ -21,6 +22,8 @@ class ChangeTest {
   @Test
   void aRevocationMessageCarriesItsSequenceOnly() {
     assertThat(new Revoked(42).encode()).isEqualTo("revoked:42");
+    // With the time it was saved (epoch ms), for the receivers' propagation-delay histogram.
+    assertThat(new Revoked(42, 1_767_225_600_123L).encode()).isEqualTo("revoked:42@1767225600123");
     assertThat(Reload.SIGNING_KEYS.encode()).isEqualTo("signing-keys");
   }
 
@@ -28,6 +31,10 @@ class ChangeTest {
   void parseWhenMessageUnknownOrMalformedThenEmpty() {
     assertThat(Change.parse(null)).isEmpty();
     assertThat(Change.parse("")).isEmpty();
+    assertThat(Change.parse("revoked:42@")).isEmpty();
+    assertThat(Change.parse("revoked:@5")).isEmpty();
+    assertThat(Change.parse("revoked:42@5@6")).isEmpty();
+    assertThat(Change.parse("revoked:42@-5")).isEmpty();
     assertThat(Change.parse("revoked:")).isEmpty();
     assertThat(Change.parse("revoked:-1")).isEmpty();
     assertThat(Change.parse("revoked:12a")).isEmpty();

@@ -38,12 +38,15 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   StreamOptions streamOptions;
 
+  @Mixin
+  ObservabilityOptions observabilityOptions;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = options.toConfig(parent.environment);
+    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),
@@ -79,7 +82,23 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       printPlayback(out, base, server.edgeBaseUrl(), password);
     }
+    printMonitoring(out, server);
     out.flush();
+  }
+
+  /** Where the metrics and the audit trail of this run are. */
+  static void printMonitoring(PrintWriter out, KeycardServer server) {
+    if (server.managementPort() > 0) {
+      String management = ServerOptions.localUrl(
+          server.services().config().abuse().observability().managementHost(), server.managementPort());
+      out.println("Metrics (Prometheus text format, management listener):");
+      out.println("  curl -s " + management + "/metrics | grep '^keycard_'");
+    }
+    if (server.auditLogFile() != null) {
+      out.println("Audit log (one JSON line per security decision):");
+      out.println("  tail -f " + server.auditLogFile().toAbsolutePath());
+    }
+    out.println();
   }
 
   /**

@@ -25,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
   StreamOptions streamOptions;
 
   @Mixin
+  ObservabilityOptions observabilityOptions;
+
+  @Mixin
   RoleOptions roleOptions;
 
   @Mixin
@@ -32,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = options.toConfig(parent.environment);
+    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
     config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {

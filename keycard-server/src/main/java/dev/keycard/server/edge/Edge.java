@@ -5,6 +5,7 @@ import dev.keycard.server.edge.EdgeDecision.ServePlaylist;
 import dev.keycard.server.edge.EdgeDecision.ServeSegment;
 import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.Origin;
 import dev.keycard.server.stream.OriginReply;
@@ -46,6 +47,7 @@ public final class Edge implements Handler<HttpServerRequest> {
   private final PlaybackRules rules;
   private final SegmentCache cache;
   private final ClientAddresses clientAddresses;
+  private final EdgeMeters meters;
 
   public Edge(Origin origin, PlaybackRules rules, long cacheBytes) {
     this(origin, rules, cacheBytes, InstantSource.system(), new ClientAddresses(TrustedProxies.NONE));
@@ -56,6 +58,13 @@ public final class Edge implements Handler<HttpServerRequest> {
    * @param clientAddresses the rule for a viewer's address (playback bound to the client's address)
    */
   public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock, ClientAddresses clientAddresses) {
+    this(origin, rules, cacheBytes, clock, clientAddresses, Monitoring.inMemory());
+  }
+
+  /** @param monitoring where the edge's meters and audit events go */
+  public Edge(Origin origin, PlaybackRules rules, long cacheBytes, InstantSource clock, ClientAddresses clientAddresses,
+      Monitoring monitoring) {
+    this.meters = new EdgeMeters(monitoring, clock);
     this.clientAddresses = Objects.requireNonNull(clientAddresses, "clientAddresses");
     this.origin = Objects.requireNonNull(origin, "origin");
     this.rules = Objects.requireNonNull(rules, "rules");
@@ -64,7 +73,7 @@ public final class Edge implements Handler<HttpServerRequest> {
       Instant now = clock.instant();
       return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
     };
-    this.cache = new SegmentCache(cacheBytes, origin.segmentLife(), ticker);
+    this.cache = new SegmentCache(cacheBytes, origin.segmentLife(), ticker, monitoring.meters());
     origin.onChange(cache::invalidate);
   }
 
@@ -77,20 +86,31 @@ public final class Edge implements Handler<HttpServerRequest> {
       response.putHeader(ACCESS_CONTROL_ALLOW_ORIGIN, "*").putHeader(NOSNIFF_HEADER, NOSNIFF);
       if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
         response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
-        refuse(response, EdgeRefusal.METHOD_NOT_ALLOWED);
+        answer(response, EdgeRefusal.METHOD_NOT_ALLOWED);
         return;
       }
-      switch (rules.decide(request.path(), request.query(), clientAddresses.of(request))) {
-        case EdgeRefusal refusal -> refuse(response, refusal);
+      String clientIp = clientAddresses.of(request);
+      switch (rules.decide(request.path(), request.query(), clientIp)) {
+        case EdgeRefusal refusal -> {
+          if (refusal != EdgeRefusal.NOT_FOUND) { // a credential refused (a bad URL, a revoked session)
+            meters.refusedPlayback(refusal, clientIp);
+          }
+          answer(response, refusal);
+        }
         case ServePlaylist playlist -> {
           Context context = Vertx.currentContext();
-          origin.fetch(playlist.stream(), playlist.file()).whenComplete((reply, failure) ->
-              onContext(context, response, () -> servePlaylist(response, playlist, reply, failure)));
+          long started = System.nanoTime();
+          origin.fetch(playlist.stream(), playlist.file()).whenComplete((reply, failure) -> {
+            meters.fetched(true, started);
+            onContext(context, response, () -> servePlaylist(response, playlist, reply, failure));
+          });
         }
         case ServeSegment segment -> {
           Context context = Vertx.currentContext();
-          cache.get(segment.path(), () -> origin.fetch(segment.stream(), segment.file())).whenComplete((reply, failure) ->
-              onContext(context, response, () -> serveSegment(response, reply, failure)));
+          cache.get(segment.path(), () -> {
+            long started = System.nanoTime();
+            return origin.fetch(segment.stream(), segment.file()).whenComplete((r, e) -> meters.fetched(false, started));
+          }).whenComplete((reply, failure) -> onContext(context, response, () -> serveSegment(response, reply, failure)));
         }
       }
     } catch (RuntimeException e) {
@@ -109,22 +129,31 @@ public final class Edge implements Handler<HttpServerRequest> {
       return;
     }
     switch (rules.playlist(request, found.body().toString(StandardCharsets.UTF_8), found.peakBitsPerSecond())) {
-      case EdgeRefusal refusal -> refuse(response, refusal);
-      case PlaylistOutcome.Serve serve -> response.setStatusCode(200)
-          .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.PLAYLIST.contentType())
-          // Each viewer's copy is signed for them alone, and a live playlist changes every few seconds.
-          .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
-          .end(serve.text());
+      case EdgeRefusal refusal -> {
+        if (refusal.status() == 403) { // the ticket redeemed from no known address
+          meters.refusedPlayback(refusal, request.clientIp());
+        }
+        answer(response, refusal);
+      }
+      case PlaylistOutcome.Serve serve -> {
+        meters.servedPlaylist();
+        response.setStatusCode(200)
+            .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.PLAYLIST.contentType())
+            // Each viewer's copy is signed for them alone, and a live playlist changes every few seconds.
+            .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+            .end(serve.text());
+      }
     }
   }
 
-  private static void serveSegment(HttpServerResponse response, OriginReply reply, Throwable failure) {
+  private void serveSegment(HttpServerResponse response, OriginReply reply, Throwable failure) {
     if (!(reply instanceof OriginReply.Found found) || failure != null) {
       refuseOrigin(response, reply, failure);
       return;
     }
     // Segments never change under one name (a replaced one is dropped from the cache), but each
     // viewer's URL is signed for them alone: only the viewer's own cache may keep them.
+    meters.servedSegment();
     response.setStatusCode(200)
         .putHeader(HttpHeaders.CONTENT_TYPE, found.type().contentType())
         .putHeader(HttpHeaders.CACHE_CONTROL, PRIVATE_SEGMENT)
@@ -133,15 +162,21 @@ public final class Edge implements Handler<HttpServerRequest> {
         .end(found.body());
   }
 
-  private static void refuseOrigin(HttpServerResponse response, OriginReply reply, Throwable failure) {
+  private void refuseOrigin(HttpServerResponse response, OriginReply reply, Throwable failure) {
     if (failure != null || reply == null) {
       if (failure != null) {
         originFailed(failure);
       } // else a segment fetch that failed: the cache logged it
-      refuse(response, EdgeRefusal.ORIGIN_UNAVAILABLE);
+      answer(response, EdgeRefusal.ORIGIN_UNAVAILABLE);
       return;
     }
-    refuse(response, EdgeRefusal.of(reply));
+    answer(response, EdgeRefusal.of(reply));
+  }
+
+  /** Counts, then writes, a refusal. */
+  private void answer(HttpServerResponse response, EdgeRefusal refusal) {
+    meters.refused(refusal);
+    refuse(response, refusal);
   }
 
   /**
@@ -159,7 +194,7 @@ public final class Edge implements Handler<HttpServerRequest> {
   }
 
   /** Runs {@code action} on the request's event loop; whatever it throws ends in an answer. */
-  private static void onContext(Context context, HttpServerResponse response, Runnable action) {
+  private void onContext(Context context, HttpServerResponse response, Runnable action) {
     Runnable guarded = () -> {
       try {
         action.run();
@@ -174,10 +209,10 @@ public final class Edge implements Handler<HttpServerRequest> {
     }
   }
 
-  private static void fail(HttpServerResponse response, RuntimeException e) {
+  private void fail(HttpServerResponse response, RuntimeException e) {
     log.error("edge: unexpected {} while answering a request", e.getClass().getName());
     try {
-      refuse(response, EdgeRefusal.SERVER_ERROR);
+      answer(response, EdgeRefusal.SERVER_ERROR);
     } catch (RuntimeException again) {
       response.reset(); // the head may be out already: close rather than leave the request hanging
     }

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keycard.server.stream.OriginReply;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -40,14 +42,16 @@ final class SegmentCache {
   private final long maxBytes;
 
   SegmentCache(long maxBytes) {
-    this(maxBytes, Optional.empty(), Ticker.systemTicker());
+    this(maxBytes, Optional.empty(), Ticker.systemTicker(), null);
   }
 
   /**
    * @param life   how long a segment may be served after it was fetched; empty: until evicted or invalidated
    * @param ticker what times that life
+   * @param meters where its hits, misses and evictions are counted ({@code cache.gets{cache="edge.segments"}}),
+   *               or {@code null}
    */
-  SegmentCache(long maxBytes, Optional<Duration> life, Ticker ticker) {
+  SegmentCache(long maxBytes, Optional<Duration> life, Ticker ticker, MeterRegistry meters) {
     if (maxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("--edge-cache-mib must be at least 1");
     }
@@ -60,7 +64,13 @@ final class SegmentCache {
     if (life.isPresent()) {
       builder = builder.expireAfter(Expiry.creating((String path, OriginReply reply) -> life.get()));
     }
+    if (meters != null) {
+      builder = builder.recordStats();
+    }
     this.cache = builder.buildAsync();
+    if (meters != null) {
+      CaffeineCacheMetrics.monitor(meters, cache, "edge.segments");
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
 import dev.keycard.server.anomaly.AnomalyWatch;
+import dev.keycard.server.monitoring.BearerMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,7 @@ final class BearerGuard {
   /** Anomaly detection, or {@code null} for routes without it. */
   private final AnomalyWatch anomalies;
   private final ClientAddresses addresses;
+  private final BearerMeters meters;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
@@ -48,13 +50,16 @@ final class BearerGuard {
     this.activity = services.admin() == null ? null : services.admin().activity();
     this.anomalies = services.anomalies();
     this.addresses = services.clientAddresses();
+    this.meters = new BearerMeters(services.monitoring().meters());
   }
 
   /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
   void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
     // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
     if (Requests.queryNames(ctx).orElse(Set.of()).contains("access_token")) {
-      refuse(ctx, BearerError.invalidRequest("Access tokens are not accepted in the URL"));
+      BearerError error = BearerError.invalidRequest("Access tokens are not accepted in the URL");
+      meters.refused(error);
+      refuse(ctx, error);
       return;
     }
     List<String> authorization = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
@@ -69,10 +74,14 @@ final class BearerGuard {
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
       case BearerAuthenticator.Authorized a -> {
+        meters.accepted();
         seen(ctx, a.token());
         then.accept(ctx, a.token());
       }
-      case BearerAuthenticator.Refused r -> refuse(ctx, r.error());
+      case BearerAuthenticator.Refused r -> {
+        meters.refused(r.error());
+        refuse(ctx, r.error());
+      }
     }
   }
 

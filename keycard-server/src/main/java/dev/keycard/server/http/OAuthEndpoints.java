@@ -8,6 +8,7 @@ import dev.keycard.core.auth.OAuthError;
 import dev.keycard.core.auth.RevocationResult;
 import dev.keycard.core.auth.TokenGrant;
 import dev.keycard.core.token.Scopes;
+import dev.keycard.server.monitoring.AuthorizationEvents;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -22,10 +23,14 @@ import java.util.Optional;
 final class OAuthEndpoints {
   private final Vertx vertx;
   private final AuthorizationServer auth;
+  private final AuthorizationEvents events;
+  private final ClientAddresses clientAddresses;
 
-  OAuthEndpoints(Vertx vertx, AuthorizationServer auth) {
+  OAuthEndpoints(Vertx vertx, AuthorizationServer auth, AuthorizationEvents events, ClientAddresses clientAddresses) {
     this.vertx = vertx;
     this.auth = auth;
+    this.events = events;
+    this.clientAddresses = clientAddresses;
   }
 
   /** {@code POST /oauth2/token}. */
@@ -44,9 +49,20 @@ final class OAuthEndpoints {
     String scope = form.get("scope");
     switch (grantType) {
       case "refresh_token" -> Blocking.run(vertx, ctx,
-          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, r));
+          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> {
+            switch (r) {
+              case GrantResult.Granted g -> events.granted(AuthorizationEvents.REFRESH_TOKEN, g.grant(), clientIp(ctx));
+              case GrantResult.Failed f -> events.refreshFailed(f, client == null ? null : client.clientId(), clientIp(ctx));
+            }
+            answerGrant(ctx, r);
+          });
       case "client_credentials" -> Blocking.run(vertx, ctx,
-          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, r));
+          () -> auth.clientCredentials(client, scope), r -> {
+            if (r instanceof GrantResult.Granted g) {
+              events.granted(AuthorizationEvents.CLIENT_CREDENTIALS, g.grant(), clientIp(ctx));
+            }
+            answerGrant(ctx, r);
+          });
       default -> Responses.oauthError(ctx, OAuthError.unsupportedGrantType());
     }
   }
@@ -58,6 +74,7 @@ final class OAuthEndpoints {
         result -> {
           switch (result) {
             case RevocationResult.Done d -> {
+              events.revoked(d, request.client() == null ? null : request.client().clientId(), clientIp(ctx));
               Responses.noStore(ctx);
               ctx.response().setStatusCode(200).end();
             }
@@ -79,6 +96,10 @@ final class OAuthEndpoints {
             case IntrospectionResult.Failed f -> Responses.oauthError(ctx, f.error());
           }
         }));
+  }
+
+  private String clientIp(RoutingContext ctx) {
+    return clientAddresses.of(ctx.request());
   }
 
   /** RFC 6749 §5.1, shared with {@code /auth/login}. */

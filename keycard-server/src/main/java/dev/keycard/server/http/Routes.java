@@ -4,6 +4,8 @@ import dev.keycard.core.StoreUnavailableException;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.Services;
 import dev.keycard.server.config.Roles;
+import dev.keycard.server.monitoring.AuthorizationEvents;
+import dev.keycard.server.monitoring.StreamEvents;
 import dev.keycard.server.stream.IngestPath;
 import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.Streaming;
@@ -76,8 +78,9 @@ public final class Routes {
     // path under wrk. Uploads stream (a segment may be 32 MiB): they only have to keep arriving.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
         .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
-    var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
-    var session = new SessionEndpoints(vertx, services.authorizationServer());
+    var events = AuthorizationEvents.of(services);
+    var oauth = new OAuthEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
+    var session = new SessionEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
     var guard = new BearerGuard(vertx, services);
 
@@ -111,6 +114,7 @@ public final class Routes {
 
     if (streaming != null && roles.api()) {
       var streams = new StreamEndpoints(vertx, streaming,
+          new StreamEvents(services.monitoring(), services.authorizationServer().clock()), services.clientAddresses(),
           services.admin() == null ? null : services.admin().activity());
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));

@@ -3,6 +3,7 @@ package dev.keycard.server.http;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.auth.GrantResult;
 import dev.keycard.core.token.AccessToken;
+import dev.keycard.server.monitoring.AuthorizationEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,10 +12,14 @@ import io.vertx.ext.web.RoutingContext;
 final class SessionEndpoints {
   private final Vertx vertx;
   private final AuthorizationServer auth;
+  private final AuthorizationEvents events;
+  private final ClientAddresses clientAddresses;
 
-  SessionEndpoints(Vertx vertx, AuthorizationServer auth) {
+  SessionEndpoints(Vertx vertx, AuthorizationServer auth, AuthorizationEvents events, ClientAddresses clientAddresses) {
     this.vertx = vertx;
     this.auth = auth;
+    this.events = events;
+    this.clientAddresses = clientAddresses;
   }
 
   /**
@@ -41,6 +46,7 @@ final class SessionEndpoints {
       Blocking.run(vertx, ctx, () -> auth.login(u, p, (String) scope), result -> {
         switch (result) {
           case GrantResult.Granted g -> {
+            events.granted(AuthorizationEvents.PASSWORD, g.grant(), clientAddresses.of(ctx.request()));
             Responses.noStore(ctx);
             Responses.json(ctx, 200, OAuthEndpoints.tokenResponse(g.grant()));
           }
@@ -59,6 +65,7 @@ final class SessionEndpoints {
       auth.logout(token);
       return null;
     }, done -> {
+      events.loggedOut(token, clientAddresses.of(ctx.request()));
       Responses.noStore(ctx);
       ctx.response().setStatusCode(204).end();
     });

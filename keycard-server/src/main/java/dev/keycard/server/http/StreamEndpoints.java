@@ -10,6 +10,7 @@ import dev.keycard.server.stream.StartResult;
 import dev.keycard.server.stream.StreamRegistry;
 import dev.keycard.server.stream.StreamScopes;
 import dev.keycard.server.stream.Streaming;
+import dev.keycard.server.monitoring.StreamEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -26,10 +27,15 @@ final class StreamEndpoints {
   private final Streaming streaming;
   /** Where a session's stream starts are recorded for the admin API, or {@code null}. */
   private final SessionActivity activity;
+  private final StreamEvents events;
+  private final ClientAddresses clientAddresses;
 
-  StreamEndpoints(Vertx vertx, Streaming streaming, SessionActivity activity) {
+  StreamEndpoints(Vertx vertx, Streaming streaming, StreamEvents events, ClientAddresses clientAddresses,
+      SessionActivity activity) {
     this.vertx = vertx;
     this.streaming = streaming;
+    this.events = events;
+    this.clientAddresses = clientAddresses;
     this.activity = activity;
   }
 
@@ -63,6 +69,12 @@ final class StreamEndpoints {
   }
 
   private void answer(RoutingContext ctx, AccessToken token, StreamId id, StartResult result) {
+    String clientIp = clientAddresses.of(ctx.request());
+    switch (result) {
+      case StartResult.Started s -> events.started(token, id, clientIp);
+      case StartResult.NotEntitled n -> events.refused(token, id, "insufficient_scope", clientIp);
+      case StartResult.UnknownStream u -> events.refused(token, id, "unknown_stream", clientIp);
+    }
     switch (result) {
       case StartResult.Started s -> {
         if (activity != null && token.sessionId() != null) {

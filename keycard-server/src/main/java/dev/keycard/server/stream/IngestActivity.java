@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keycard.core.stream.StreamId;
 import java.time.Duration;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * operations, safe on an event loop.
  */
 public final class IngestActivity {
+  private final Counter segmentBytes;
+  private final Counter playlistBytes;
   static final int MAX_REFUSALS = 10;
   static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
   /** After this long without an accepted upload, the next one is logged as a (re)start. */
@@ -42,12 +47,25 @@ public final class IngestActivity {
   private final Cache<String, LogWindow> logged = Caffeine.newBuilder().maximumSize(MAX_LOG_BUCKETS).build();
 
   public IngestActivity(StreamRegistry registry, InstantSource clock) {
+    this(registry, clock, new SimpleMeterRegistry());
+  }
+
+  /** @param meters where {@code keycard.ingest.bytes} (by {@code type}: segment, playlist) is counted */
+  public IngestActivity(StreamRegistry registry, InstantSource clock, MeterRegistry meters) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.segmentBytes = ingestBytes(meters, "segment");
+    this.playlistBytes = ingestBytes(meters, "playlist");
+  }
+
+  private static Counter ingestBytes(MeterRegistry meters, String type) {
+    return Counter.builder("keycard.ingest.bytes").baseUnit("bytes").description("Bytes of media uploads stored")
+        .tag("type", type).register(meters);
   }
 
   /** An upload was stored. */
   public void accepted(StreamId stream, MediaType type, long bytes, String publisher) {
+    (type.isPlaylist() ? playlistBytes : segmentBytes).increment(bytes);
     Instant now = clock.instant();
     Tracker t = tracker(stream);
     if (t == null) {

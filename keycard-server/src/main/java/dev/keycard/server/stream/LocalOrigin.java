@@ -2,6 +2,7 @@ package dev.keycard.server.stream;
 
 import dev.keycard.core.stream.StreamId;
 import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,18 @@ public final class LocalOrigin implements Origin {
     if (demo != null) {
       registry.addBuiltIn(DemoStream.ID);
     }
+  }
+
+  /** How many streams are live now (their playlists keep being updated), the built-in demo included. */
+  public int liveStreams() {
+    Instant now = clock.instant();
+    int live = demo == null ? 0 : 1;
+    for (LiveStream stream : streams.values()) {
+      if (stream.isLive(now)) {
+        live++;
+      }
+    }
+    return live;
   }
 
   public StreamRegistry registry() {

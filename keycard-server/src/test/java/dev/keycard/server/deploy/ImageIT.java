@@ -127,6 +127,7 @@ class ImageIT {
         "KEYCARD_HOST", "127.0.0.1", // loopback only: the test shares the host's network
         "KEYCARD_PORT", Integer.toString(port),
         "KEYCARD_EDGE_PORT", Integer.toString(LoopbackPorts.free()),
+        "KEYCARD_MANAGEMENT_PORT", Integer.toString(LoopbackPorts.free()),
         "KEYCARD_ISSUER", "http://keycard.test",
         "KEYCARD_ALGORITHM", "HS256",
         "KEYCARD_HS256_SECRET_FILE", "/run/secrets/keycard/hs256-secret",

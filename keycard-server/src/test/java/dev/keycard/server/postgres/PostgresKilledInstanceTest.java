@@ -96,7 +96,7 @@ class PostgresKilledInstanceTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder serve = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         KeycardCommand.class.getName(), "serve", "--port", Integer.toString(port), "--edge-port",
-        Integer.toString(freePort()), "--no-demo-stream", "--issuer", TestKeycard.ISSUER, "--audience",
+        Integer.toString(freePort()), "--management-port", "0", "--no-demo-stream", "--issuer", TestKeycard.ISSUER, "--audience",
         TestKeycard.AUDIENCE, "--algorithm", "ES256", "--refresh-grace", "30s", "--data-dir",
         dir.resolve("killed").toString(), "--database-url", url)
         .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile());
