@@ -22,6 +22,8 @@ import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
+import dev.keycard.core.streamlimit.InMemoryPlaybackActivity;
+import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
@@ -41,6 +43,7 @@ import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
 import dev.keycard.server.stream.StreamRegistry;
+import dev.keycard.server.stream.StreamLimiter;
 import dev.keycard.server.stream.StreamStart;
 import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.stream.UrlScheme;
@@ -95,10 +98,13 @@ public final class KeycardServer implements AutoCloseable {
   private final int edgePort;
   private final String edgeBaseUrl;
   private final ChangeFeed feed;
+  private final PlaybackActivity playbackActivity;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
-      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed) {
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed,
+      PlaybackActivity playbackActivity) {
     this.feed = feed;
+    this.playbackActivity = playbackActivity;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -154,7 +160,19 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, null);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
+   * with the concurrent-stream count shared with the other instances ({@code --max-concurrent-streams}
+   * with {@code --redis-url}); {@code null}: this process's own. The server closes it.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, PlaybackActivity sharedActivity) {
     Vertx vertx = null;
+    PlaybackActivity playbackActivity = sharedActivity != null ? sharedActivity
+        : new InMemoryPlaybackActivity(config.abuse().streamLimits().rule(), clock);
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
@@ -218,7 +236,7 @@ public final class KeycardServer implements AutoCloseable {
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
-          streamingConfig.bindPlaybackToClient(), clock);
+          streamingConfig.bindPlaybackToClient(), clock, playbackActivity);
       // An edge without the origin role pulls from the origin's process, presenting the origin secret.
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
@@ -231,8 +249,11 @@ public final class KeycardServer implements AutoCloseable {
           new ListenerGuard("edge", config.limits(), cap));
       // Without an edge here, stream-start's URLs point at the edges' address (--edge-base-url, else --edge-port).
       String edgeBaseUrl = streamingConfig.edgeBaseUrl(edge == null ? streamingConfig.edgePort() : edgePort);
+      // Over the limit, evict-oldest revokes the oldest session: every edge refuses its URLs from then on.
+      StreamLimiter limiter = new StreamLimiter(config.abuse().streamLimits(), playbackActivity, auth::revokeSession,
+          monitoring, clock);
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
-          edgeBaseUrl, clock), random);
+          edgeBaseUrl, clock), random, limiter);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(stores.streamKeys(), random, clock),
           new IngestActivity(registry, clock), new OriginPull(origin, streamingConfig.cdn().originSecret()));
@@ -247,6 +268,7 @@ public final class KeycardServer implements AutoCloseable {
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         reloads.values().forEach(Runnable::run);
+        playbackActivity.prune();
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
@@ -278,9 +300,10 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl, feed);
+          edgeBaseUrl, feed, playbackActivity);
     } catch (RuntimeException e) {
       feed.close();
+      playbackActivity.close();
       if (vertx != null) {
         vertx.close().await();
       }
@@ -391,6 +414,7 @@ public final class KeycardServer implements AutoCloseable {
   public void close() {
     try {
       feed.close();
+      playbackActivity.close();
       vertx.close().await();
     } finally {
       stores.close();

@@ -9,19 +9,25 @@ import java.util.Objects;
  * validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ * @param streamLimits   the concurrent-stream limit per account
  */
-public record AbuseControls(TrustedProxies trustedProxies) {
+public record AbuseControls(TrustedProxies trustedProxies, StreamLimits streamLimits) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(streamLimits, "streamLimits");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE);
+    return new AbuseControls(TrustedProxies.NONE, StreamLimits.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value);
+    return new AbuseControls(value, streamLimits);
+  }
+
+  public AbuseControls withStreamLimits(StreamLimits value) {
+    return new AbuseControls(trustedProxies, value);
   }
 }

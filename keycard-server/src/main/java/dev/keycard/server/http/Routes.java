@@ -103,7 +103,7 @@ public final class Routes {
     }
 
     if (streaming != null && roles.api()) {
-      var streams = new StreamEndpoints(vertx, streaming);
+      var streams = new StreamEndpoints(vertx, streaming, services.clientAddresses());
       router.post("/api/v1/stream/start").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)

@@ -23,10 +23,12 @@ import java.util.Optional;
 final class StreamEndpoints {
   private final Vertx vertx;
   private final Streaming streaming;
+  private final ClientAddresses clientAddresses;
 
-  StreamEndpoints(Vertx vertx, Streaming streaming) {
+  StreamEndpoints(Vertx vertx, Streaming streaming, ClientAddresses clientAddresses) {
     this.vertx = vertx;
     this.streaming = streaming;
+    this.clientAddresses = clientAddresses;
   }
 
   /**
@@ -50,11 +52,12 @@ final class StreamEndpoints {
   }
 
   private void startKnown(RoutingContext ctx, AccessToken token, StreamId id) {
+    String clientIp = clientAddresses.of(ctx.request());
     if (streaming.start().blocks()) {
-      // CloudFront's cookies are an RSA signature: not on the event loop.
-      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, result));
+      // CloudFront's cookies are an RSA signature, the stream limit may ask Redis: not on the event loop.
+      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id, clientIp), result -> answer(ctx, result));
     } else {
-      answer(ctx, streaming.start().start(token, id));
+      answer(ctx, streaming.start().start(token, id, clientIp));
     }
   }
 
@@ -82,6 +85,18 @@ final class StreamEndpoints {
       case StartResult.UnknownStream u -> {
         Responses.noStore(ctx);
         Responses.error(ctx, 404, "unknown_stream", "No stream with this id is registered");
+      }
+      case StartResult.TooManyStreams t -> {
+        // 403, not 429: waiting does not help, stopping another stream does; and clients that retry 429s
+        // by themselves would only repeat the start.
+        Responses.noStore(ctx);
+        Responses.json(ctx, 403, new JsonObject()
+            .put("error", "too_many_streams")
+            .put("error_description", "This account is already watching " + t.active() + " stream"
+                + (t.active() == 1 ? "" : "s") + ", the most it may watch at once (" + t.limit()
+                + "); stop one to start another")
+            .put("max_concurrent_streams", t.limit())
+            .put("active_streams", t.active()));
       }
     }
   }
