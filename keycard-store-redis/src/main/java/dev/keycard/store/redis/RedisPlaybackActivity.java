@@ -206,8 +206,12 @@ public final class RedisPlaybackActivity implements PlaybackActivity {
    */
   public void flush() {
     StatefulRedisConnection<String, String> connection = marks;
-    if (connection == null || !connection.isOpen()) {
+    if (connection == null) {
       connect();
+      return;
+    }
+    if (!connection.isOpen()) {
+      lost(null); // Lettuce reconnects by itself; the marks wait in memory meanwhile
       return;
     }
     List<ScoredValue<String>> batch = new ArrayList<>();
@@ -251,10 +255,11 @@ public final class RedisPlaybackActivity implements PlaybackActivity {
       if (starts == null) {
         starts = redis.client().connect();
       }
-      up();
     } catch (RedisException e) {
       lost(e);
+      return;
     }
+    up();
   }
 
   private void up() {
