@@ -295,6 +295,12 @@ public final class KeycardServer implements AutoCloseable {
             edgeOrigin instanceof HttpOrigin remote ? remote.baseUrl() : "in this process",
             streamingConfig.demoStream() ? "on" : "off");
       }
+      if (config.abuse().streamLimits().enabled()) {
+        var limits = config.abuse().streamLimits();
+        log.info("concurrent-stream limit: {} per account ({} beyond it; a session counts until idle for {}), counted {}",
+            limits.maxConcurrentStreams(), limits.policy().optionValue(), Durations.format(limits.idleWindow()),
+            sharedActivity == null ? "in this process" : "across instances (" + sharedActivity + ")");
+      }
       if (!streamingConfig.urlScheme().servedByEdge()) {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
