@@ -117,6 +117,9 @@ public final class RedisPlaybackActivity implements PlaybackActivity {
   @Override
   public void prune() {
     local.prune();
+    // Marks that could not be sent (Redis away) no longer matter once idle for the window.
+    long since = clock.millis() - limit.idleWindow().toMillis();
+    pending.values().removeIf(ms -> ms < since);
   }
 
   @Override
