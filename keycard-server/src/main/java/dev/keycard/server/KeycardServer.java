@@ -25,6 +25,8 @@ import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
+import dev.keycard.core.streamlimit.InMemoryPlaybackActivity;
+import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
@@ -44,6 +46,7 @@ import dev.keycard.server.stream.OriginPull;
 import dev.keycard.server.stream.PlaybackKeys;
 import dev.keycard.server.stream.PlaybackUrls;
 import dev.keycard.server.stream.StreamRegistry;
+import dev.keycard.server.stream.StreamLimiter;
 import dev.keycard.server.stream.StreamStart;
 import dev.keycard.server.stream.Streaming;
 import dev.keycard.server.stream.UrlScheme;
@@ -109,13 +112,15 @@ public final class KeycardServer implements AutoCloseable {
   private final ChangeFeed feed;
   private final Telemetry telemetry;
   private final int managementPort;
+  private final PlaybackActivity playbackActivity;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
       Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed,
-      Telemetry telemetry, int managementPort) {
+      Telemetry telemetry, int managementPort, PlaybackActivity playbackActivity) {
     this.feed = feed;
     this.telemetry = telemetry;
     this.managementPort = managementPort;
+    this.playbackActivity = playbackActivity;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -171,17 +176,40 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
-    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE);
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE, null);
   }
 
   /**
    * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
-   * recording security decisions in {@code audit} (tests capture them).
+   * recording security decisions in {@code audit} as well (tests capture them).
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, audit, null);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
+   * with the concurrent-stream count shared with the other instances ({@code --max-concurrent-streams}
+   * with {@code --redis-url}).
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, PlaybackActivity sharedActivity) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE, sharedActivity);
+  }
+
+  /**
+   * @param audit          also hears every audit event ({@link AuditLog#NONE}: only the configured trail)
+   * @param sharedActivity the concurrent-stream count shared with the other instances, or {@code null}
+   *                       for this process's own; the server closes it
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit,
+      PlaybackActivity sharedActivity) {
     Vertx vertx = null;
     Telemetry telemetry = null;
+    PlaybackActivity playbackActivity = sharedActivity != null ? sharedActivity
+        : new InMemoryPlaybackActivity(config.abuse().streamLimits().rule(), clock);
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
@@ -261,7 +289,7 @@ public final class KeycardServer implements AutoCloseable {
       PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
           streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
-          streamingConfig.bindPlaybackToClient(), clock, anomalies::playbackUsed);
+          streamingConfig.bindPlaybackToClient(), clock, anomalies::playbackUsed, playbackActivity);
       // An edge without the origin role pulls from the origin's process, presenting the origin secret.
       Origin edgeOrigin = roles.remoteOrigin()
           ? new HttpOrigin(vertx, roles.originUrl(), streamingConfig.cdn().originSecret(), roles.originTimeout())
@@ -275,8 +303,11 @@ public final class KeycardServer implements AutoCloseable {
           new ListenerGuard("edge", config.limits(), cap));
       // Without an edge here, stream-start's URLs point at the edges' address (--edge-base-url, else --edge-port).
       String edgeBaseUrl = streamingConfig.edgeBaseUrl(edge == null ? streamingConfig.edgePort() : edgePort);
+      // Over the limit, evict-oldest revokes the oldest session: every edge refuses its URLs from then on.
+      StreamLimiter limiter = new StreamLimiter(config.abuse().streamLimits(), playbackActivity, auth::revokeSession,
+          monitoring, clock);
       StreamStart start = new StreamStart(registry, EntrySigners.forScheme(streamingConfig, playbackUrls,
-          edgeBaseUrl, clock), random);
+          edgeBaseUrl, clock), random, limiter);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(stores.streamKeys(), random, clock),
           new IngestActivity(registry, clock, monitoring.meters()), new OriginPull(origin, streamingConfig.cdn().originSecret()));
@@ -291,6 +322,7 @@ public final class KeycardServer implements AutoCloseable {
       Runnable maintenance = () -> {
         Instant now = clock.instant();
         reloads.values().forEach(Runnable::run);
+        playbackActivity.prune();
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);
@@ -318,14 +350,21 @@ public final class KeycardServer implements AutoCloseable {
             edgeOrigin instanceof HttpOrigin remote ? remote.baseUrl() : "in this process",
             streamingConfig.demoStream() ? "on" : "off");
       }
+      if (config.abuse().streamLimits().enabled()) {
+        var limits = config.abuse().streamLimits();
+        log.info("concurrent-stream limit: {} per account ({} beyond it; a session counts until idle for {}), counted {}",
+            limits.maxConcurrentStreams(), limits.policy().optionValue(), Durations.format(limits.idleWindow()),
+            sharedActivity == null ? "in this process" : "across instances (" + sharedActivity + ")");
+      }
       if (!streamingConfig.urlScheme().servedByEdge()) {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl, feed, telemetry, managementPort);
+          edgeBaseUrl, feed, telemetry, managementPort, playbackActivity);
     } catch (RuntimeException e) {
       feed.close();
+      playbackActivity.close();
       if (vertx != null) {
         vertx.close().await();
       }
@@ -474,6 +513,7 @@ public final class KeycardServer implements AutoCloseable {
   public void close() {
     try {
       feed.close();
+      playbackActivity.close();
       vertx.close().await();
     } finally {
       try {

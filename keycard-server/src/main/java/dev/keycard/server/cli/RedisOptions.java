@@ -1,6 +1,9 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.streamlimit.PlaybackActivity;
+import dev.keycard.server.config.StreamLimits;
+import dev.keycard.store.redis.RedisPlaybackActivity;
 import dev.keycard.store.redis.RedisChangeFeed;
 import dev.keycard.store.redis.RedisEndpoint;
 import java.io.IOException;
@@ -8,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -53,6 +57,21 @@ final class RedisOptions {
    */
   ChangeFeed openFeed(Map<String, String> environment, Duration retry) {
     return endpoint(environment).<ChangeFeed>map(e -> RedisChangeFeed.open(e, retry)).orElse(ChangeFeed.NONE);
+  }
+
+  /**
+   * The concurrent-stream count shared through the Redis the options name, or {@code null} (no Redis,
+   * or no limit: the server keeps its own). The caller closes it.
+   *
+   * @param retention the longest a playback lasts (ticket life plus playback-session life)
+   */
+  PlaybackActivity openPlaybackActivity(Map<String, String> environment, StreamLimits limits, Duration retention,
+      InstantSource clock, Duration retry) {
+    if (!limits.enabled()) {
+      return null;
+    }
+    return endpoint(environment).map(e -> RedisPlaybackActivity.open(e, limits.rule(), retention, clock, retry))
+        .orElse(null);
   }
 
   /** The file wins over the variable, as for the other secrets. */

@@ -33,9 +33,12 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   AnomalyOptions anomalyOptions;
 
+  @Mixin
+  StreamLimitOptions streamLimitOptions;
+
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
+    ServerConfig config = streamLimitOptions.applyTo(observabilityOptions.applyTo(options.toConfig(parent.environment)));
     config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {

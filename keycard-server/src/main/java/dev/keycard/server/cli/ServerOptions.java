@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ListenerLimits;
 import dev.keycard.server.config.Roles;
+import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.AbuseControls;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.TrustedProxies;
@@ -146,14 +147,20 @@ final class ServerOptions {
       PasswordHasher passwords, Map<String, String> environment) {
     roles.requireOriginSecret(streaming.cdn()); // before the store is opened (or created)
     ChangeFeed feed = redis.openFeed(environment, config.denylistCatchUp());
+    PlaybackActivity activity = null;
     Stores stores;
     try {
+      activity = redis.openPlaybackActivity(environment, config.abuse().streamLimits(),
+          streaming.playlistUrlTtl().plus(streaming.playbackSessionTtl()), clock, config.denylistCatchUp());
       stores = StoreFactory.open(config.store());
     } catch (RuntimeException e) {
       feed.close();
+      if (activity != null) {
+        activity.close();
+      }
       throw e;
     }
-    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed);
+    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed, activity);
   }
 
   /**

@@ -3,37 +3,43 @@ package dev.keycard.server.config;
 import java.util.Objects;
 
 /**
- * The settings of keycard's abuse controls and usage monitoring: whom to believe about a client's
- * address, and (as they are added) rate limits, login throttling, concurrent-stream limits, metrics,
- * the audit trail and anomaly detection. Each concern is a component of its own so that each is
- * validated, documented and defaulted in one place.
+ * The settings of keycard's abuse controls and usage monitoring. Each concern is a component of its
+ * own so that each is validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
  * @param anomalies      anomaly detection: thresholds, GeoIP2 database, policies
  * @param observability  the management listener ({@code /metrics}) and the audit trail
+ * @param streamLimits   the concurrent-stream limit per account
  */
-public record AbuseControls(TrustedProxies trustedProxies, AnomalyDetection anomalies, Observability observability) {
+public record AbuseControls(TrustedProxies trustedProxies, AnomalyDetection anomalies, Observability observability,
+    StreamLimits streamLimits) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(anomalies, "anomalies");
     Objects.requireNonNull(observability, "observability");
+    Objects.requireNonNull(streamLimits, "streamLimits");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE, AnomalyDetection.defaults(), Observability.defaults());
+    return new AbuseControls(TrustedProxies.NONE, AnomalyDetection.defaults(), Observability.defaults(),
+        StreamLimits.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value, anomalies, observability);
+    return new AbuseControls(value, anomalies, observability, streamLimits);
   }
 
   public AbuseControls withAnomalies(AnomalyDetection value) {
-    return new AbuseControls(trustedProxies, value, observability);
+    return new AbuseControls(trustedProxies, value, observability, streamLimits);
   }
 
   public AbuseControls withObservability(Observability value) {
-    return new AbuseControls(trustedProxies, anomalies, value);
+    return new AbuseControls(trustedProxies, anomalies, value, streamLimits);
+  }
+
+  public AbuseControls withStreamLimits(StreamLimits value) {
+    return new AbuseControls(trustedProxies, anomalies, observability, value);
   }
 }

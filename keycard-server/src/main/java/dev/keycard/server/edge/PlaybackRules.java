@@ -8,6 +8,7 @@ import dev.keycard.core.hls.UriSigner;
 import dev.keycard.core.signedurl.UrlCheck;
 import dev.keycard.core.signedurl.UrlRejection;
 import dev.keycard.core.stream.StreamId;
+import dev.keycard.core.streamlimit.PlaybackMarks;
 import dev.keycard.server.edge.EdgeDecision.ServePlaylist;
 import dev.keycard.server.edge.EdgeDecision.ServeSegment;
 import dev.keycard.server.stream.MediaType;
@@ -59,6 +60,7 @@ public final class PlaybackRules {
   private final boolean bindSessionToClient;
   private final InstantSource clock;
   private final PlaybackUse uses;
+  private final PlaybackMarks marks;
   private final PlaylistRewriter rewriter = PlaylistRewriter.builder().build();
 
   /**
@@ -67,13 +69,18 @@ public final class PlaybackRules {
    */
   public PlaybackRules(PlaybackUrls urls, RevokedSessions revoked, Duration sessionTtl, boolean bindSessionToClient,
       InstantSource clock) {
-    this(urls, revoked, sessionTtl, bindSessionToClient, clock, PlaybackUse.IGNORED);
+    this(urls, revoked, sessionTtl, bindSessionToClient, clock, PlaybackUse.IGNORED, PlaybackMarks.NONE);
   }
 
-  /** @param uses told of every request served for a playback session (anomaly detection: sharing) */
+  /**
+   * @param uses  told of every request served for a playback session (anomaly detection: sharing)
+   * @param marks notes each playback session a request is served for (the concurrent-stream limit
+   *              and the viewer count): one memory write per served request
+   */
   public PlaybackRules(PlaybackUrls urls, RevokedSessions revoked, Duration sessionTtl, boolean bindSessionToClient,
-      InstantSource clock, PlaybackUse uses) {
+      InstantSource clock, PlaybackUse uses, PlaybackMarks marks) {
     this.uses = Objects.requireNonNull(uses, "uses");
+    this.marks = Objects.requireNonNull(marks, "marks");
     this.urls = Objects.requireNonNull(urls, "urls");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.sessionTtl = Objects.requireNonNull(sessionTtl, "sessionTtl");
@@ -115,6 +122,9 @@ public final class PlaybackRules {
     if (valid.ticket() && !file.equals(StreamId.ENTRY_PLAYLIST)) {
       // A prefix-scheme ticket covers the stream's directory; it still opens only the playlist.
       return EdgeRefusal.of(UrlRejection.WRONG_SCOPE);
+    }
+    if (session != null) {
+      marks.seen(session); // being fetched: the session is playing
     }
     if (type.isPlaylist()) {
       return new ServePlaylist(stream, file, path, valid, PlaybackUrls.schemeOf(rawPath), clientIp);

@@ -60,11 +60,13 @@ final class StreamEndpoints {
   }
 
   private void startKnown(RoutingContext ctx, AccessToken token, StreamId id) {
+    String clientIp = clientAddresses.of(ctx.request());
     if (streaming.start().blocks()) {
-      // CloudFront's cookies are an RSA signature: not on the event loop.
-      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id), result -> answer(ctx, token, id, result));
+      // CloudFront's cookies are an RSA signature, the stream limit may ask Redis: not on the event loop.
+      Blocking.run(vertx, ctx, () -> streaming.start().start(token, id, clientIp),
+          result -> answer(ctx, token, id, result));
     } else {
-      answer(ctx, token, id, streaming.start().start(token, id));
+      answer(ctx, token, id, streaming.start().start(token, id, clientIp));
     }
   }
 
@@ -74,6 +76,7 @@ final class StreamEndpoints {
       case StartResult.Started s -> events.started(token, id, clientIp);
       case StartResult.NotEntitled n -> events.refused(token, id, "insufficient_scope", clientIp);
       case StartResult.UnknownStream u -> events.refused(token, id, "unknown_stream", clientIp);
+      case StartResult.TooManyStreams t -> { } // audited by the stream limiter, which knows the figures
     }
     switch (result) {
       case StartResult.Started s -> {
@@ -103,6 +106,18 @@ final class StreamEndpoints {
       case StartResult.UnknownStream u -> {
         Responses.noStore(ctx);
         Responses.error(ctx, 404, "unknown_stream", "No stream with this id is registered");
+      }
+      case StartResult.TooManyStreams t -> {
+        // 403, not 429: waiting does not help, stopping another stream does; and clients that retry 429s
+        // by themselves would only repeat the start.
+        Responses.noStore(ctx);
+        Responses.json(ctx, 403, new JsonObject()
+            .put("error", "too_many_streams")
+            .put("error_description", "This account is already watching " + t.active() + " stream"
+                + (t.active() == 1 ? "" : "s") + ", the most it may watch at once (" + t.limit()
+                + "); stop one to start another")
+            .put("max_concurrent_streams", t.limit())
+            .put("active_streams", t.active()));
       }
     }
   }

@@ -40,4 +40,10 @@ public sealed interface StartResult {
   record NotEntitled(String requiredScope) implements StartResult {}
 
   record UnknownStream() implements StartResult {}
+
+  /**
+   * The account already has {@code active} playback sessions, as many as {@code --max-concurrent-streams}
+   * allows ({@code limit}): 403 too_many_streams.
+   */
+  record TooManyStreams(int limit, int active) implements StartResult {}
 }

@@ -25,11 +25,18 @@ public final class StreamStart {
   private final StreamRegistry registry;
   private final EntrySigner signer;
   private final SecureRandom random;
+  private final StreamLimiter limiter;
 
   public StreamStart(StreamRegistry registry, EntrySigner signer, SecureRandom random) {
+    this(registry, signer, random, null);
+  }
+
+  /** @param limiter the concurrent-stream limit, or {@code null} for none */
+  public StreamStart(StreamRegistry registry, EntrySigner signer, SecureRandom random, StreamLimiter limiter) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.signer = Objects.requireNonNull(signer, "signer");
     this.random = Objects.requireNonNull(random, "random");
+    this.limiter = limiter;
   }
 
   /**
@@ -37,18 +44,38 @@ public final class StreamStart {
    * stream ids exist.
    */
   public StartResult start(AccessToken token, StreamId stream) {
+    return start(token, stream, null);
+  }
+
+  /**
+   * As {@link #start(AccessToken, StreamId)}; then, for an existing stream the token may watch, the
+   * concurrent-stream limit.
+   *
+   * @param clientIp the caller's address (for the audit trail), or {@code null}
+   */
+  public StartResult start(AccessToken token, StreamId stream, String clientIp) {
     if (!StreamScopes.canWatch(token.scopes(), stream)) {
       return new StartResult.NotEntitled(StreamScopes.watchScope(stream));
     }
     if (!registry.isRegistered(stream)) {
       return UNKNOWN;
     }
-    return signer.sign(stream, sessionId(token));
+    String sessionId = sessionId(token);
+    if (limiter != null) {
+      var refused = limiter.admit(token, sessionId, stream, clientIp);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
+    return signer.sign(stream, sessionId);
   }
 
-  /** Whether {@link #start} must run on a worker thread (see {@link EntrySigner#blocks()}). */
+  /**
+   * Whether {@link #start} must run on a worker thread: when signing blocks (see
+   * {@link EntrySigner#blocks()}), and with the concurrent-stream limit on (Redis, revocations).
+   */
   public boolean blocks() {
-    return signer.blocks();
+    return signer.blocks() || limiter != null && limiter.enabled();
   }
 
   private String sessionId(AccessToken token) {
