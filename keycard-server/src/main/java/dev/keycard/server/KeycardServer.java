@@ -48,6 +48,10 @@ import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.monitoring.Monitoring;
+import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.throttle.InMemoryAttemptCounters;
+import dev.keycard.server.login.CredentialProtection;
+import dev.keycard.server.login.CredentialProtections;
 import dev.keycard.core.audit.AuditLog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -154,7 +158,19 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed,
+        new InMemoryAttemptCounters(clock, config.abuse().logins().maxTrackedKeys()));
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
+   * with the counters of failed logins and client authentications shared with the other instances
+   * (Redis); the server closes them with the stores.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AttemptCounters attempts) {
     Vertx vertx = null;
+    CredentialProtection credentials = null;
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
@@ -204,9 +220,11 @@ public final class KeycardServer implements AutoCloseable {
           .build();
       Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AuditLog.NONE);
       ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
+      credentials = CredentialProtections.on(attempts, config.abuse().logins(), monitoring, clock);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
-              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses);
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses,
+          credentials);
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -281,6 +299,11 @@ public final class KeycardServer implements AutoCloseable {
           edgeBaseUrl, feed);
     } catch (RuntimeException e) {
       feed.close();
+      if (credentials != null) {
+        credentials.close();
+      } else {
+        attempts.close();
+      }
       if (vertx != null) {
         vertx.close().await();
       }
@@ -393,6 +416,7 @@ public final class KeycardServer implements AutoCloseable {
       feed.close();
       vertx.close().await();
     } finally {
+      services.credentials().close();
       stores.close();
     }
   }

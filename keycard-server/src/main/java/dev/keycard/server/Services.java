@@ -5,7 +5,10 @@ import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.login.CredentialProtection;
+import dev.keycard.server.login.CredentialProtections;
 import dev.keycard.server.monitoring.Monitoring;
+import java.time.InstantSource;
 
 /**
  * What the HTTP routes need, built once per server.
@@ -15,6 +18,7 @@ import dev.keycard.server.monitoring.Monitoring;
  * @param readiness    what {@code /health/ready} reports, or {@code null} for a server without it
  * @param monitoring   meters and the audit trail
  * @param clientAddresses the one rule for a request's client address (trusted proxies)
+ * @param credentials  login and client-authentication throttling, and the password-hashing pool
  */
 public record Services(
     ServerConfig config,
@@ -24,7 +28,8 @@ public record Services(
     KeySource keys,
     Readiness readiness,
     Monitoring monitoring,
-    ClientAddresses clientAddresses) {
+    ClientAddresses clientAddresses,
+    CredentialProtection credentials) {
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
@@ -34,5 +39,13 @@ public record Services(
       boolean bearerBlocks, KeySource keys) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, null, Monitoring.inMemory(),
         new ClientAddresses(config.abuse().trustedProxies()));
+  }
+
+  /** With in-process login throttling and its own password-hashing pool. */
+  public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
+      boolean bearerBlocks, KeySource keys, Readiness readiness, Monitoring monitoring,
+      ClientAddresses clientAddresses) {
+    this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses,
+        CredentialProtections.inProcess(config.abuse().logins(), monitoring, InstantSource.system()));
   }
 }

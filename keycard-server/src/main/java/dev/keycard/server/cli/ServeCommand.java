@@ -25,13 +25,17 @@ final class ServeCommand implements Callable<Integer> {
   StreamOptions streamOptions;
 
   @Mixin
+  LoginOptions loginOptions;
+
+  @Mixin
   RoleOptions roleOptions;
 
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = options.toConfig(parent.environment);
+    config = config.withAbuse(config.abuse().withLogins(loginOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
-        roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
+        roleOptions.toConfig(), InstantSource.system(), loginOptions.hasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);
     }
     return 0;

@@ -9,19 +9,25 @@ import java.util.Objects;
  * validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ * @param logins         login and client-authentication throttling, and the password-hashing pool
  */
-public record AbuseControls(TrustedProxies trustedProxies) {
+public record AbuseControls(TrustedProxies trustedProxies, LoginThrottling logins) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(logins, "logins");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE);
+    return new AbuseControls(TrustedProxies.NONE, LoginThrottling.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value);
+    return new AbuseControls(value, logins);
+  }
+
+  public AbuseControls withLogins(LoginThrottling value) {
+    return new AbuseControls(trustedProxies, value);
   }
 }

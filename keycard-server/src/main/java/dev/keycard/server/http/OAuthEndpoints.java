@@ -7,7 +7,12 @@ import dev.keycard.core.auth.IntrospectionResult;
 import dev.keycard.core.auth.OAuthError;
 import dev.keycard.core.auth.RevocationResult;
 import dev.keycard.core.auth.TokenGrant;
+import dev.keycard.core.throttle.CredentialThrottle.Decision;
+import dev.keycard.core.throttle.CredentialThrottle.Ticket;
 import dev.keycard.core.token.Scopes;
+import dev.keycard.server.Services;
+import dev.keycard.server.login.CredentialProtection;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -20,12 +25,18 @@ import java.util.Optional;
  * grants), revocation (RFC 7009) and introspection (RFC 7662).
  */
 final class OAuthEndpoints {
+  /** The routing-context key of an admitted client authentication's throttle ticket. */
+  private static final String CLIENT_TICKET = "keycard.clientTicket";
   private final Vertx vertx;
   private final AuthorizationServer auth;
+  private final CredentialProtection credentials;
+  private final ClientAddresses clientAddresses;
 
-  OAuthEndpoints(Vertx vertx, AuthorizationServer auth) {
+  OAuthEndpoints(Vertx vertx, Services services) {
     this.vertx = vertx;
-    this.auth = auth;
+    this.auth = services.authorizationServer();
+    this.credentials = services.credentials();
+    this.clientAddresses = services.clientAddresses();
   }
 
   /** {@code POST /oauth2/token}. */
@@ -43,42 +54,44 @@ final class OAuthEndpoints {
     }
     String scope = form.get("scope");
     switch (grantType) {
-      case "refresh_token" -> Blocking.run(vertx, ctx,
-          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, r));
-      case "client_credentials" -> Blocking.run(vertx, ctx,
-          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, r));
+      case "refresh_token" -> throttled(ctx, client, () -> Blocking.run(vertx, ctx,
+          () -> auth.refresh(client, form.get("refresh_token"), scope), r -> answerGrant(ctx, client, r)));
+      case "client_credentials" -> throttled(ctx, client, () -> Blocking.run(vertx, ctx,
+          () -> auth.clientCredentials(client, scope), r -> answerGrant(ctx, client, r)));
       default -> Responses.oauthError(ctx, OAuthError.unsupportedGrantType());
     }
   }
 
   /** {@code POST /oauth2/revoke}: 200 with an empty body whether or not the token was known (RFC 7009 §2.2). */
   void revoke(RoutingContext ctx) {
-    read(ctx).ifPresent(request -> Blocking.run(vertx, ctx,
+    read(ctx).ifPresent(request -> throttled(ctx, request.client(), () -> Blocking.run(vertx, ctx,
         () -> auth.revoke(request.client(), request.form().get("token"), request.form().get("token_type_hint")),
         result -> {
           switch (result) {
             case RevocationResult.Done d -> {
+              succeeded(ctx);
               Responses.noStore(ctx);
               ctx.response().setStatusCode(200).end();
             }
-            case RevocationResult.Failed f -> Responses.oauthError(ctx, f.error());
+            case RevocationResult.Failed f -> answerError(ctx, request.client(), f.error());
           }
-        }));
+        })));
   }
 
   /** {@code POST /oauth2/introspect}. */
   void introspect(RoutingContext ctx) {
-    read(ctx).ifPresent(request -> Blocking.run(vertx, ctx,
+    read(ctx).ifPresent(request -> throttled(ctx, request.client(), () -> Blocking.run(vertx, ctx,
         () -> auth.introspect(request.client(), request.form().get("token"), request.form().get("token_type_hint")),
         result -> {
           switch (result) {
             case IntrospectionResult.Introspected i -> {
+              succeeded(ctx);
               Responses.noStore(ctx);
               Responses.json(ctx, 200, new JsonObject(i.response()));
             }
-            case IntrospectionResult.Failed f -> Responses.oauthError(ctx, f.error());
+            case IntrospectionResult.Failed f -> answerError(ctx, request.client(), f.error());
           }
-        }));
+        })));
   }
 
   /** RFC 6749 §5.1, shared with {@code /auth/login}. */
@@ -112,13 +125,72 @@ final class OAuthEndpoints {
     };
   }
 
-  private static void answerGrant(RoutingContext ctx, GrantResult result) {
+  private void answerGrant(RoutingContext ctx, ClientAuthentication client, GrantResult result) {
     switch (result) {
       case GrantResult.Granted g -> {
+        succeeded(ctx);
         Responses.noStore(ctx);
         Responses.json(ctx, 200, tokenResponse(g.grant()));
       }
-      case GrantResult.Failed f -> Responses.oauthError(ctx, f.error());
+      case GrantResult.Failed f -> answerError(ctx, client, f.error());
+    }
+  }
+
+  /**
+   * Runs {@code attempt} unless the client's authentications (per client id and per address) are
+   * throttled: RFC 7662 §4 asks for this at introspection, and the same guessing works at the token
+   * and revocation endpoints. A request that presents no client credentials is not checked.
+   */
+  private void throttled(RoutingContext ctx, ClientAuthentication client, Runnable attempt) {
+    if (client.clientId() == null && client.secret() == null) {
+      attempt.run();
+      return;
+    }
+    String address = clientAddresses.of(ctx.request());
+    Future.fromCompletionStage(credentials.throttle().beforeClientAuthentication(client.clientId(), address),
+        vertx.getOrCreateContext()).onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          switch (ar.result()) {
+            case Decision.Refuse r -> {
+              credentials.clientAuthenticationThrottled(client.clientId(), address, r.limitedBy());
+              SessionEndpoints.throttled(ctx, r.retryAfter());
+            }
+            case Decision.Proceed go when go.delay().isZero() -> {
+              ctx.put(CLIENT_TICKET, go.ticket());
+              attempt.run();
+            }
+            case Decision.Proceed go -> vertx.setTimer(go.delay().toMillis(), id -> {
+              ctx.put(CLIENT_TICKET, go.ticket());
+              if (!ctx.response().ended() && !ctx.response().closed()) {
+                attempt.run();
+              }
+            });
+          }
+        });
+  }
+
+  /** An error answer; a failed client authentication is counted first. */
+  private void answerError(RoutingContext ctx, ClientAuthentication client, OAuthError error) {
+    Ticket ticket = ctx.get(CLIENT_TICKET);
+    if ("invalid_client".equals(error.error())) {
+      if (ticket != null) {
+        credentials.throttle().clientAuthenticationFailed(ticket);
+      }
+      credentials.clientAuthenticationFailed(client.clientId(), clientAddresses.of(ctx.request()));
+    } else {
+      succeeded(ctx);
+    }
+    Responses.oauthError(ctx, error);
+  }
+
+  /** The client authenticated (or presented nothing to check): its address becomes known to it. */
+  private void succeeded(RoutingContext ctx) {
+    Ticket ticket = ctx.get(CLIENT_TICKET);
+    if (ticket != null) {
+      credentials.throttle().clientAuthenticationSucceeded(ticket);
     }
   }
 }

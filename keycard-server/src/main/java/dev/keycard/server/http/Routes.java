@@ -75,8 +75,8 @@ public final class Routes {
     // path under wrk. Uploads stream (a segment may be 32 MiB): they only have to keep arriving.
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
         .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
-    var oauth = new OAuthEndpoints(vertx, services.authorizationServer());
-    var session = new SessionEndpoints(vertx, services.authorizationServer());
+    var oauth = new OAuthEndpoints(vertx, services);
+    var session = new SessionEndpoints(vertx, services);
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
     var guard = new BearerGuard(vertx, services);
 
