@@ -1,7 +1,11 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.throttle.InMemoryAttemptCounters;
+import dev.keycard.store.redis.RedisAttemptCounters;
 import dev.keycard.store.redis.RedisChangeFeed;
+import java.time.InstantSource;
 import dev.keycard.store.redis.RedisEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +57,16 @@ final class RedisOptions {
    */
   ChangeFeed openFeed(Map<String, String> environment, Duration retry) {
     return endpoint(environment).<ChangeFeed>map(e -> RedisChangeFeed.open(e, retry)).orElse(ChangeFeed.NONE);
+  }
+
+  /**
+   * The counters of failed logins and client authentications: in Redis with {@code --redis-url}, shared
+   * by every instance (in this process while Redis is away), else in this process. The caller closes them.
+   */
+  AttemptCounters openAttemptCounters(Map<String, String> environment, Duration retry, long maxLocalKeys) {
+    return endpoint(environment).<AttemptCounters>map(
+            e -> RedisAttemptCounters.open(e, retry, InstantSource.system(), maxLocalKeys))
+        .orElseGet(() -> new InMemoryAttemptCounters(InstantSource.system(), maxLocalKeys));
   }
 
   /** The file wins over the variable, as for the other secrets. */

@@ -1,6 +1,7 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.throttle.AttemptCounters;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.store.Stores;
@@ -146,14 +147,17 @@ final class ServerOptions {
       PasswordHasher passwords, Map<String, String> environment) {
     roles.requireOriginSecret(streaming.cdn()); // before the store is opened (or created)
     ChangeFeed feed = redis.openFeed(environment, config.denylistCatchUp());
+    AttemptCounters attempts = redis.openAttemptCounters(environment, config.denylistCatchUp(),
+        config.abuse().logins().maxTrackedKeys());
     Stores stores;
     try {
       stores = StoreFactory.open(config.store());
     } catch (RuntimeException e) {
       feed.close();
+      attempts.close();
       throw e;
     }
-    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed);
+    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed, attempts);
   }
 
   /**
