@@ -6,6 +6,7 @@ import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.LoginThrottling;
 import java.security.SecureRandom;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,17 +50,8 @@ final class LoginOptions {
           + "Default: 8 per hashing thread")
   Integer hashingQueue;
 
-  @Option(names = "--argon2-memory", paramLabel = "KIB", defaultValue = "" + PasswordHasher.OWASP_MEMORY_KIB,
-      description = "Argon2id memory of new password hashes, in KiB. Default: ${DEFAULT-VALUE} (19 MiB, OWASP)")
-  int argon2Memory;
-
-  @Option(names = "--argon2-iterations", paramLabel = "N", defaultValue = "" + PasswordHasher.OWASP_ITERATIONS,
-      description = "Argon2id passes of new password hashes. Default: ${DEFAULT-VALUE} (OWASP)")
-  int argon2Iterations;
-
-  @Option(names = "--argon2-parallelism", paramLabel = "N", defaultValue = "" + PasswordHasher.OWASP_PARALLELISM,
-      description = "Argon2id lanes of new password hashes. Default: ${DEFAULT-VALUE} (OWASP)")
-  int argon2Parallelism;
+  @Mixin
+  Argon2Options argon2;
 
   /** @throws IllegalArgumentException naming the option that is wrong */
   LoginThrottling toConfig() {
@@ -70,14 +62,13 @@ final class LoginOptions {
             LoginThrottling.DEFAULT_POLICY.maxDelay());
     int threads = hashingThreads == null ? DEFAULTS.hashingThreads() : hashingThreads;
     int queue = hashingQueue == null ? 8 * threads : hashingQueue;
-    return new LoginThrottling(policy, threads, queue, argon2Memory, argon2Iterations, argon2Parallelism,
+    return new LoginThrottling(policy, threads, queue, argon2.memoryKib, argon2.iterations, argon2.parallelism,
         DEFAULTS.maxTrackedKeys());
   }
 
   /** Hashes new passwords with the configured parameters. */
   PasswordHasher hasher(SecureRandom random) {
-    LoginThrottling c = toConfig();
-    return new PasswordHasher(random, c.argon2MemoryKib(), c.argon2Iterations(), c.argon2Parallelism());
+    return argon2.hasher(random);
   }
 
   private static Duration duration(String option, String value) {

@@ -1,6 +1,5 @@
 package dev.keycard.server.cli;
 
-import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.ServerConfig;
 import java.security.SecureRandom;
