@@ -6,6 +6,9 @@
 # (--login-failures-per-account 0): they measure what reaches Argon2id, the part throttling cannot
 # stop (many accounts from many addresses). The last row is the flood with the default throttling.
 # Needs wrk. Usage: bench/logins.sh [seconds per run, default 15]. Prints a Markdown table.
+# Side by side with a running Keycloak (not installed by this script): set KEYCLOAK_TOKEN_URL (its
+# realm's token endpoint), KEYCLOAK_USER and KEYCLOAK_PASSWORD_FILE (a user of that realm) and the same
+# wrk load is sent to its password grant (client admin-cli), between keycard's runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .mvn/find-jdk.sh
@@ -98,12 +101,29 @@ flood() { # $1 = label, then serve's options
   stop
 }
 
+# Keycloak's password grant (the same wrk load), when one is running: see the header.
+keycloak() {
+  [ -n "${KEYCLOAK_TOKEN_URL:-}" ] || return 0
+  local kpw body out
+  kpw=$(head -n 1 "$KEYCLOAK_PASSWORD_FILE")
+  body="grant_type=password&client_id=admin-cli&username=$KEYCLOAK_USER&password=$(printf %s "$kpw" | jq -sRr @uri)"
+  cat >"$work/keycloak.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "$body"
+LUA
+  wrk -t2 -c16 -d3s -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL" >/dev/null
+  out=$(wrk -t2 -c16 -d"${secs}s" -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL")
+  echo "| Keycloak (password grant, its defaults: Argon2id 7 MiB x 5) | $(echo "$out" | ok_per_s) | $(echo "$out" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0) | — |"
+}
+
 echo "measuring logins/s..." >&2
 {
   echo "| logins, $cores cores, ${secs}s, wrk -t2 -c16 | logins/s | non-2xx (503 busy) | peak RSS MiB |"
   echo "|---|---:|---:|---:|"
   logins "default: Argon2id 19 MiB x 2, $cores hashing threads"
   logins "Keycloak's parameters: 7 MiB x 5, $cores hashing threads" --argon2-memory 7168 --argon2-iterations 5
+  keycloak
   logins "19 MiB x 2, 1 hashing thread" --hashing-threads 1
   logins "19 MiB x 2, 16 hashing threads (as before: the worker pool)" --hashing-threads 16 --hashing-queue 128
   echo

@@ -69,7 +69,7 @@ public final class CredentialThrottle implements AutoCloseable {
       return CompletableFuture.completedFuture(PROCEED);
     }
     String known = "login:known:" + digest(username + "\n" + address);
-    String addressKey = "login:ip:" + address;
+    String addressKey = "login:ip:" + network(address);
     return counters.peek(known).thenCompose(k -> {
       String accountKey = k.count() > 0 ? "login:acct-ip:" + digest(username + "\n" + address)
           : "login:acct:" + digest(username);
@@ -125,7 +125,7 @@ public final class CredentialThrottle implements AutoCloseable {
     if (!policy.enabled()) {
       return CompletableFuture.completedFuture(PROCEED);
     }
-    String addressKey = "client:ip:" + address;
+    String addressKey = "client:ip:" + network(address);
     if (clientId == null) {
       return counters.peek(addressKey).thenApply(i -> clientDecision(AttemptCounters.Attempts.NONE, i,
           new Ticket(null, addressKey, null, false)));
@@ -189,8 +189,28 @@ public final class CredentialThrottle implements AutoCloseable {
     counters.close();
   }
 
-  private static String clientKey(String clientId) {
-    return "client:id:" + digest(clientId);
+  /**
+   * What an address is counted as: itself for IPv4, its /64 for IPv6, since one subscriber commonly
+   * holds a whole /64 and could otherwise spread guesses over 2^64 addresses (and flood the counters).
+   */
+  static String network(String address) {
+    if (address == null || address.indexOf(':') < 0) {
+      return address;
+    }
+    try {
+      // A literal with a colon is parsed, never looked up in DNS.
+      byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+      if (bytes.length != 16) {
+        return address;
+      }
+      StringBuilder prefix = new StringBuilder();
+      for (int i = 0; i < 8; i += 2) {
+        prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+      }
+      return prefix.append(":/64").toString();
+    } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+      return address;
+    }
   }
 
   private static String digest(String value) {

@@ -80,6 +80,17 @@ class CredentialThrottleTest {
   }
 
   @Test
+  void ipv6AddressesWhenInOneSlash64ThenCountedTogether() {
+    assertThat(CredentialThrottle.network("2001:db8:1:2:aaaa::1")).isEqualTo(CredentialThrottle.network("2001:db8:1:2::ffff"));
+    assertThat(CredentialThrottle.network("2001:db8:1:2::1")).isNotEqualTo(CredentialThrottle.network("2001:db8:1:3::1"));
+    assertThat(CredentialThrottle.network("192.0.2.1")).isEqualTo("192.0.2.1");
+    for (int i = 0; i < 100; i++) {
+      login("user" + i, "2001:db8:1:2::" + Integer.toHexString(i + 1));
+    }
+    assertThat(login("someone", "2001:db8:1:2:ffff::9")).isInstanceOf(Decision.Refuse.class);
+  }
+
+  @Test
   void offWhenDisabledThenEverythingProceedsAtOnce() {
     CredentialThrottle off = new CredentialThrottle(new InMemoryAttemptCounters(clock, 10), ThrottlePolicy.OFF);
     for (int i = 0; i < 100; i++) {

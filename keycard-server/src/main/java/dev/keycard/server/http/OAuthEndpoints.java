@@ -139,10 +139,11 @@ final class OAuthEndpoints {
   /**
    * Runs {@code attempt} unless the client's authentications (per client id and per address) are
    * throttled: RFC 7662 §4 asks for this at introspection, and the same guessing works at the token
-   * and revocation endpoints. A request that presents no client credentials is not checked.
+   * and revocation endpoints. Only a request presenting a client secret is checked: there is nothing
+   * to guess in a public client's request.
    */
   private void throttled(RoutingContext ctx, ClientAuthentication client, Runnable attempt) {
-    if (client.clientId() == null && client.secret() == null) {
+    if (client.secret() == null) {
       attempt.run();
       return;
     }
