@@ -73,9 +73,9 @@ ok_per_s() { # wrk output on stdin: successful (2xx) requests per second
 logins() { # $1 = label, then serve's options
   local label=$1; shift
   start "$label" --login-failures-per-account 0 "$@"
-  wrk -t2 -c16 -d3s -s "$work/right.lua" "http://127.0.0.1:$port" >/dev/null
+  wrk -t2 -c16 -d3s --timeout 30s -s "$work/right.lua" "http://127.0.0.1:$port/auth/login" >/dev/null
   local out
-  out=$(wrk -t2 -c16 -d"${secs}s" -s "$work/right.lua" "http://127.0.0.1:$port")
+  out=$(wrk -t2 -c16 -d"${secs}s" --timeout 30s -s "$work/right.lua" "http://127.0.0.1:$port/auth/login")
   echo "| $label | $(echo "$out" | ok_per_s) | $(echo "$out" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0) | $(peak_rss_mib) |"
   stop
 }
@@ -88,7 +88,7 @@ flood() { # $1 = label, then serve's options
   rm -f "$work/token"
   quiet=$("$JAVA_HOME/bin/java" bench/RefreshLatency.java "$base" bench "$work/password" 200 "$work/token")
   local rss_before; rss_before=$(peak_rss_mib)
-  wrk -t2 -c800 -d"$((secs + 20))s" -s "$work/wrong.lua" "$base" >"$work/flood-$label.out" 2>&1 &
+  wrk -t2 -c800 -d"$((secs + 20))s" --timeout 30s -s "$work/wrong.lua" "$base/auth/login" >"$work/flood-$label.out" 2>&1 &
   flood=$!
   sleep 5
   during=$("$JAVA_HOME/bin/java" bench/RefreshLatency.java "$base" bench "$work/password" 200 "$work/token")
@@ -112,13 +112,15 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = "$body"
 LUA
-  wrk -t2 -c16 -d3s -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL" >/dev/null
-  out=$(wrk -t2 -c16 -d"${secs}s" -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL")
+  wrk -t2 -c16 -d3s --timeout 30s -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL" >/dev/null
+  out=$(wrk -t2 -c16 -d"${secs}s" --timeout 30s -s "$work/keycloak.lua" "$KEYCLOAK_TOKEN_URL")
   echo "| Keycloak (password grant, its defaults: Argon2id 7 MiB x 5) | $(echo "$out" | ok_per_s) | $(echo "$out" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0) | — |"
 }
 
 echo "measuring logins/s..." >&2
 {
+  echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($cores cores)."
+  echo
   echo "| logins, $cores cores, ${secs}s, wrk -t2 -c16 | logins/s | non-2xx (503 busy) | peak RSS MiB |"
   echo "|---|---:|---:|---:|"
   logins "default: Argon2id 19 MiB x 2, $cores hashing threads"
@@ -132,4 +134,6 @@ echo "measuring logins/s..." >&2
   flood "throttling off, $cores hashing threads" --login-failures-per-account 0
   flood "throttling off, 16 hashing threads" --login-failures-per-account 0 --hashing-threads 16 --hashing-queue 128
   flood "default throttling (one address, one account)"
+  echo
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 }

@@ -81,7 +81,9 @@ final class SessionEndpoints {
       credentials.throttle().loginNotAttempted(go.ticket());
       return; // the client went away (or a deadline answered) while the attempt was delayed
     }
-    boolean queued = credentials.hashing().submit(context, () -> auth.login(username, password, scope), outcome -> {
+    boolean queued = credentials.hashing().submit(context,
+        () -> !ctx.response().ended() && !ctx.response().closed(),
+        () -> auth.login(username, password, scope), outcome -> {
       if (outcome.failure() != null) {
         credentials.throttle().loginNotAttempted(go.ticket());
         if (!ctx.response().ended() && !ctx.response().closed()) {
@@ -113,7 +115,7 @@ final class SessionEndpoints {
           Responses.error(ctx, f.error().status(), f.error().error(), f.error().description());
         }
       }
-    });
+    }, () -> credentials.throttle().loginNotAttempted(go.ticket()));
     if (!queued) {
       credentials.throttle().loginNotAttempted(go.ticket());
       credentials.loginBusy();

@@ -12,6 +12,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,7 @@ public final class HashingPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final Counter rejected;
   private final Counter tasks;
+  private final Counter abandoned;
 
   public HashingPool(int threads, int queue, MeterRegistry meters) {
     BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
@@ -38,6 +40,8 @@ public final class HashingPool implements AutoCloseable {
         .description("Logins answered 503 at once because the password-hashing queue was full").register(meters);
     this.tasks = Counter.builder("keycard.password.hashing.tasks")
         .description("Password checks run (each one Argon2id hash)").register(meters);
+    this.abandoned = Counter.builder("keycard.password.hashing.abandoned")
+        .description("Queued logins not hashed because their client had gone").register(meters);
     Gauge.builder("keycard.password.hashing.queued", executor, e -> e.getQueue().size())
         .description("Logins waiting for a password-hashing thread").register(meters);
     Gauge.builder("keycard.password.hashing.active", executor, ThreadPoolExecutor::getActiveCount)
@@ -46,11 +50,19 @@ public final class HashingPool implements AutoCloseable {
 
   /**
    * Runs {@code work} on the pool and hands its result (or failure) to {@code then} on
-   * {@code context}; {@code false}, and nothing run, when the queue is full.
+   * {@code context}; {@code false}, and nothing run, when the queue is full. When its turn comes and
+   * {@code wanted} says no (the client has gone), nothing is run and {@code abandoned} is called
+   * instead: a flood whose clients give up costs no hashes for the requests they gave up.
    */
-  public <T> boolean submit(Context context, Callable<T> work, Consumer<Outcome<T>> then) {
+  public <T> boolean submit(Context context, BooleanSupplier wanted, Callable<T> work, Consumer<Outcome<T>> then,
+      Runnable abandoned) {
     try {
       executor.execute(() -> {
+        if (!wanted.getAsBoolean()) {
+          this.abandoned.increment();
+          context.runOnContext(v -> abandoned.run());
+          return;
+        }
         tasks.increment();
         Outcome<T> outcome;
         try {
