@@ -58,6 +58,10 @@ import dev.keycard.server.config.AnomalyDetection;
 import dev.keycard.core.geo.Geolocation;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.monitoring.Monitoring;
+import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.throttle.InMemoryAttemptCounters;
+import dev.keycard.server.login.CredentialProtection;
+import dev.keycard.server.login.CredentialProtections;
 import dev.keycard.core.audit.AuditLog;
 import dev.keycard.server.monitoring.Telemetry;
 import io.micrometer.core.instrument.Gauge;
@@ -176,7 +180,7 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
-    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE, null);
+    return start(config, streamingConfig, roles, clock, passwords, stores, SharedState.feed(feed), AuditLog.NONE);
   }
 
   /**
@@ -185,31 +189,25 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit) {
-    return start(config, streamingConfig, roles, clock, passwords, stores, feed, audit, null);
+    return start(config, streamingConfig, roles, clock, passwords, stores, SharedState.feed(feed), audit);
   }
 
   /**
-   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
-   * with the concurrent-stream count shared with the other instances ({@code --max-concurrent-streams}
-   * with {@code --redis-url}).
+   * The whole start: on {@code stores}, sharing with the other instances what {@code shared} holds
+   * (the rest is kept in this process).
+   *
+   * @param audit also hears every audit event ({@link AuditLog#NONE}: only the configured trail)
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
-      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, PlaybackActivity sharedActivity) {
-    return start(config, streamingConfig, roles, clock, passwords, stores, feed, AuditLog.NONE, sharedActivity);
-  }
-
-  /**
-   * @param audit          also hears every audit event ({@link AuditLog#NONE}: only the configured trail)
-   * @param sharedActivity the concurrent-stream count shared with the other instances, or {@code null}
-   *                       for this process's own; the server closes it
-   */
-  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
-      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, AuditLog audit,
-      PlaybackActivity sharedActivity) {
+      InstantSource clock, PasswordHasher passwords, Stores stores, SharedState shared, AuditLog audit) {
     Vertx vertx = null;
     Telemetry telemetry = null;
-    PlaybackActivity playbackActivity = sharedActivity != null ? sharedActivity
+    CredentialProtection credentials = null;
+    ChangeFeed feed = shared.feed();
+    PlaybackActivity playbackActivity = shared.playbackActivity() != null ? shared.playbackActivity()
         : new InMemoryPlaybackActivity(config.abuse().streamLimits().rule(), clock);
+    AttemptCounters attempts = shared.attempts() != null ? shared.attempts()
+        : new InMemoryAttemptCounters(clock, config.abuse().logins().maxTrackedKeys());
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
       SecureRandom random = new SecureRandom();
@@ -220,8 +218,8 @@ public final class KeycardServer implements AutoCloseable {
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
       // With a feed, each revocation is announced to the other instances as soon as it is saved.
-      Denylist shared = ChangeFollower.announcing(replica, feed, clock);
-      PlaybackDenylist denylist = new PlaybackDenylist(shared, clock, streamingConfig.playlistUrlTtl()
+      Denylist announcing = ChangeFollower.announcing(replica, feed, clock);
+      PlaybackDenylist denylist = new PlaybackDenylist(announcing, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
@@ -274,10 +272,11 @@ public final class KeycardServer implements AutoCloseable {
       SessionActivity activity = new SessionActivity(clock, config.refreshIdleTtl(), MAX_SESSIONS_SEEN);
       Administration admin = new Administration(stores.users(), stores.clients(), stores.refreshTokens(),
           auth::revokeSession, activity, geolocation, monitoring.audit(), clock);
+      credentials = CredentialProtections.on(attempts, config.abuse().logins(), monitoring, clock);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
               config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin,
-          anomalies);
+          anomalies, credentials);
 
       StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
@@ -354,7 +353,7 @@ public final class KeycardServer implements AutoCloseable {
         var limits = config.abuse().streamLimits();
         log.info("concurrent-stream limit: {} per account ({} beyond it; a session counts until idle for {}), counted {}",
             limits.maxConcurrentStreams(), limits.policy().optionValue(), Durations.format(limits.idleWindow()),
-            sharedActivity == null ? "in this process" : "across instances (" + sharedActivity + ")");
+            shared.playbackActivity() == null ? "in this process" : "across instances (" + shared.playbackActivity() + ")");
       }
       if (!streamingConfig.urlScheme().servedByEdge()) {
         log.info("stream-start hands out {} URLs for {} (playback sessions of {})", streamingConfig.urlScheme().optionValue(),
@@ -365,6 +364,11 @@ public final class KeycardServer implements AutoCloseable {
     } catch (RuntimeException e) {
       feed.close();
       playbackActivity.close();
+      if (credentials != null) {
+        credentials.close();
+      } else {
+        attempts.close();
+      }
       if (vertx != null) {
         vertx.close().await();
       }
@@ -516,6 +520,7 @@ public final class KeycardServer implements AutoCloseable {
       playbackActivity.close();
       vertx.close().await();
     } finally {
+      services.credentials().close();
       try {
         stores.close();
       } finally {

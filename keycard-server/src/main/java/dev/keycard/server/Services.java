@@ -7,7 +7,10 @@ import dev.keycard.core.key.KeySource;
 import dev.keycard.server.anomaly.AnomalyWatch;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.login.CredentialProtection;
+import dev.keycard.server.login.CredentialProtections;
 import dev.keycard.server.monitoring.Monitoring;
+import java.time.InstantSource;
 
 /**
  * What the HTTP routes need, built once per server.
@@ -20,6 +23,7 @@ import dev.keycard.server.monitoring.Monitoring;
  * @param admin        the administration API's decisions and the session activity it shows, or
  *                     {@code null} for routes without them
  * @param anomalies    anomaly detection, fed by every successful bearer check
+ * @param credentials  login and client-authentication throttling, and the password-hashing pool
  */
 public record Services(
     ServerConfig config,
@@ -31,7 +35,8 @@ public record Services(
     Monitoring monitoring,
     ClientAddresses clientAddresses,
     Administration admin,
-    AnomalyWatch anomalies) {
+    AnomalyWatch anomalies,
+    CredentialProtection credentials) {
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
@@ -40,6 +45,14 @@ public record Services(
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
       boolean bearerBlocks, KeySource keys) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, null, Monitoring.inMemory(),
-        new ClientAddresses(config.abuse().trustedProxies()), null, null);
+        new ClientAddresses(config.abuse().trustedProxies()));
+  }
+
+  /** Without the admin API and anomaly detection, with in-process login throttling and its own password-hashing pool. */
+  public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
+      boolean bearerBlocks, KeySource keys, Readiness readiness, Monitoring monitoring,
+      ClientAddresses clientAddresses) {
+    this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses, null, null,
+        CredentialProtections.inProcess(config.abuse().logins(), monitoring, InstantSource.system()));
   }
 }

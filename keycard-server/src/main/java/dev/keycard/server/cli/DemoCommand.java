@@ -41,14 +41,18 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   ObservabilityOptions observabilityOptions;
 
+  @Mixin
+  LoginOptions loginOptions;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
+    config = config.withAbuse(config.abuse().withLogins(loginOptions.toConfig()));
     SecureRandom random = new SecureRandom();
-    PasswordHasher hasher = new PasswordHasher(random);
+    PasswordHasher hasher = loginOptions.hasher(random);
     try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),
         Roles.ALL, InstantSource.system(), hasher, parent.environment)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);

@@ -4,7 +4,11 @@ import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.StreamLimits;
 import dev.keycard.store.redis.RedisPlaybackActivity;
+import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.throttle.InMemoryAttemptCounters;
+import dev.keycard.store.redis.RedisAttemptCounters;
 import dev.keycard.store.redis.RedisChangeFeed;
+import java.time.InstantSource;
 import dev.keycard.store.redis.RedisEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +76,16 @@ final class RedisOptions {
     }
     return endpoint(environment).map(e -> RedisPlaybackActivity.open(e, limits.rule(), retention, clock, retry))
         .orElse(null);
+  }
+
+  /**
+   * The counters of failed logins and client authentications: in Redis with {@code --redis-url}, shared
+   * by every instance (in this process while Redis is away), else in this process. The caller closes them.
+   */
+  AttemptCounters openAttemptCounters(Map<String, String> environment, Duration retry, long maxLocalKeys) {
+    return endpoint(environment).<AttemptCounters>map(
+            e -> RedisAttemptCounters.open(e, retry, InstantSource.system(), maxLocalKeys))
+        .orElseGet(() -> new InMemoryAttemptCounters(InstantSource.system(), maxLocalKeys));
   }
 
   /** The file wins over the variable, as for the other secrets. */

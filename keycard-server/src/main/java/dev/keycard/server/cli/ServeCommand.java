@@ -1,6 +1,5 @@
 package dev.keycard.server.cli;
 
-import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.ServerConfig;
 import java.security.SecureRandom;
@@ -28,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
   ObservabilityOptions observabilityOptions;
 
   @Mixin
+  LoginOptions loginOptions;
+
+  @Mixin
   RoleOptions roleOptions;
 
   @Mixin
@@ -39,9 +41,9 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = streamLimitOptions.applyTo(observabilityOptions.applyTo(options.toConfig(parent.environment)));
-    config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()));
+    config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()).withLogins(loginOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
-        roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
+        roleOptions.toConfig(), InstantSource.system(), loginOptions.hasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);
     }
     return 0;

@@ -1,10 +1,13 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.throttle.AttemptCounters;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.store.Stores;
 import dev.keycard.server.KeycardServer;
+import dev.keycard.server.SharedState;
+import dev.keycard.core.audit.AuditLog;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.store.StoreFactory;
 import java.time.InstantSource;
@@ -148,6 +151,8 @@ final class ServerOptions {
     roles.requireOriginSecret(streaming.cdn()); // before the store is opened (or created)
     ChangeFeed feed = redis.openFeed(environment, config.denylistCatchUp());
     PlaybackActivity activity = null;
+    AttemptCounters attempts = redis.openAttemptCounters(environment, config.denylistCatchUp(),
+        config.abuse().logins().maxTrackedKeys());
     Stores stores;
     try {
       activity = redis.openPlaybackActivity(environment, config.abuse().streamLimits(),
@@ -158,9 +163,11 @@ final class ServerOptions {
       if (activity != null) {
         activity.close();
       }
+      attempts.close();
       throw e;
     }
-    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed, activity);
+    return KeycardServer.start(config, streaming, roles, clock, passwords, stores,
+        SharedState.feed(feed).withPlaybackActivity(activity).withAttempts(attempts), AuditLog.NONE);
   }
 
   /**

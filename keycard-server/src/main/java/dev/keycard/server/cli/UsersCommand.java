@@ -49,6 +49,9 @@ final class UsersCommand {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    Argon2Options argon2;
+
     @Parameters(index = "0", paramLabel = "NAME", description = "The user name.")
     String name;
 
@@ -66,12 +69,13 @@ final class UsersCommand {
       if (!scope.isEmpty() && !Scopes.isValid(scope)) {
         throw new IllegalArgumentException("--scope must be space-separated scope tokens (RFC 6749 §3.3)");
       }
+      PasswordHasher hasher = argon2.hasher(new SecureRandom()); // a bad parameter fails before the password is read
       String password = new BufferedReader(new InputStreamReader(users.parent.stdin, StandardCharsets.UTF_8)).readLine();
       if (password == null || password.length() < MIN_PASSWORD) {
         throw new IllegalArgumentException("the password (first line of stdin) must have at least "
             + MIN_PASSWORD + " characters");
       }
-      String hash = new PasswordHasher(new SecureRandom()).hash(password);
+      String hash = hasher.hash(password);
       try (Stores stores = common.openStores(spec)) {
         stores.users().add(new User(name, hash, Scopes.parse(scope), Instant.now()));
       } catch (IllegalStateException e) {

@@ -10,36 +10,42 @@ import java.util.Objects;
  * @param anomalies      anomaly detection: thresholds, GeoIP2 database, policies
  * @param observability  the management listener ({@code /metrics}) and the audit trail
  * @param streamLimits   the concurrent-stream limit per account
+ * @param logins         login and client-authentication throttling, and the password-hashing pool
  */
 public record AbuseControls(TrustedProxies trustedProxies, AnomalyDetection anomalies, Observability observability,
-    StreamLimits streamLimits) {
+    StreamLimits streamLimits, LoginThrottling logins) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(anomalies, "anomalies");
     Objects.requireNonNull(observability, "observability");
     Objects.requireNonNull(streamLimits, "streamLimits");
+    Objects.requireNonNull(logins, "logins");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
     return new AbuseControls(TrustedProxies.NONE, AnomalyDetection.defaults(), Observability.defaults(),
-        StreamLimits.defaults());
+        StreamLimits.defaults(), LoginThrottling.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value, anomalies, observability, streamLimits);
+    return new AbuseControls(value, anomalies, observability, streamLimits, logins);
   }
 
   public AbuseControls withAnomalies(AnomalyDetection value) {
-    return new AbuseControls(trustedProxies, value, observability, streamLimits);
+    return new AbuseControls(trustedProxies, value, observability, streamLimits, logins);
   }
 
   public AbuseControls withObservability(Observability value) {
-    return new AbuseControls(trustedProxies, anomalies, value, streamLimits);
+    return new AbuseControls(trustedProxies, anomalies, value, streamLimits, logins);
   }
 
   public AbuseControls withStreamLimits(StreamLimits value) {
-    return new AbuseControls(trustedProxies, anomalies, observability, value);
+    return new AbuseControls(trustedProxies, anomalies, observability, value, logins);
+  }
+
+  public AbuseControls withLogins(LoginThrottling value) {
+    return new AbuseControls(trustedProxies, anomalies, observability, streamLimits, value);
   }
 }

@@ -79,8 +79,8 @@ public final class Routes {
     router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.DELETE)
         .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> path.startsWith(INGEST)));
     var events = AuthorizationEvents.of(services);
-    var oauth = new OAuthEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
-    var session = new SessionEndpoints(vertx, services.authorizationServer(), events, services.clientAddresses());
+    var oauth = new OAuthEndpoints(vertx, services, events);
+    var session = new SessionEndpoints(vertx, services, events);
     var discovery = new DiscoveryEndpoints(services.keys(), services.config());
     var guard = new BearerGuard(vertx, services);
 

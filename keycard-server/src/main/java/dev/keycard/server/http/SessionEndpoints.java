@@ -2,30 +2,45 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.auth.GrantResult;
+import dev.keycard.core.auth.OAuthError;
+import dev.keycard.core.throttle.CredentialThrottle;
+import dev.keycard.core.throttle.CredentialThrottle.Decision;
 import dev.keycard.core.token.AccessToken;
+import dev.keycard.server.Services;
 import dev.keycard.server.monitoring.AuthorizationEvents;
+import dev.keycard.server.login.CredentialProtection;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 
 /** Password login (JSON), logout, and {@code /api/v1/me}: the endpoints a person's session goes through. */
 final class SessionEndpoints {
+  /** How soon a login refused for a full hashing queue may try again: the queue drains within a second or so. */
+  static final String BUSY_RETRY_AFTER_SECONDS = "1";
+
   private final Vertx vertx;
   private final AuthorizationServer auth;
-  private final AuthorizationEvents events;
+  private final CredentialProtection credentials;
   private final ClientAddresses clientAddresses;
+  private final AuthorizationEvents events;
 
-  SessionEndpoints(Vertx vertx, AuthorizationServer auth, AuthorizationEvents events, ClientAddresses clientAddresses) {
+  SessionEndpoints(Vertx vertx, Services services, AuthorizationEvents events) {
     this.vertx = vertx;
-    this.auth = auth;
+    this.auth = services.authorizationServer();
+    this.credentials = services.credentials();
+    this.clientAddresses = services.clientAddresses();
     this.events = events;
-    this.clientAddresses = clientAddresses;
   }
 
   /**
    * {@code POST /auth/login} with {@code {"username","password"}} (and optionally {@code "scope"}). A
    * wrong user and a wrong password get the same 401 body; the core spends the same Argon2id time on
-   * both.
+   * both. The attempt is throttled first ({@link CredentialThrottle}): a refused attempt is answered
+   * 429 at once, a delayed one waits on a timer (no thread is held), and only then is its password
+   * checked, on the bounded hashing pool (503 at once when its queue is full).
    */
   void login(RoutingContext ctx) {
     if (!Requests.requireMediaType(ctx, Responses.JSON)) {
@@ -43,20 +58,92 @@ final class SessionEndpoints {
         Responses.invalidRequest(ctx, "scope must be a string");
         return;
       }
-      Blocking.run(vertx, ctx, () -> auth.login(u, p, (String) scope), result -> {
-        switch (result) {
-          case GrantResult.Granted g -> {
-            events.granted(AuthorizationEvents.PASSWORD, g.grant(), clientAddresses.of(ctx.request()));
-            Responses.noStore(ctx);
-            Responses.json(ctx, 200, OAuthEndpoints.tokenResponse(g.grant()));
+      String address = clientAddresses.of(ctx.request());
+      Context context = vertx.getOrCreateContext();
+      Future.fromCompletionStage(credentials.throttle().beforeLogin(u, address), context).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+          return;
+        }
+        switch (ar.result()) {
+          case Decision.Refuse r -> {
+            credentials.loginThrottled(u, address, r.limitedBy());
+            throttled(ctx, r.retryAfter());
           }
-          case GrantResult.Failed f -> {
-            Responses.noStore(ctx);
-            Responses.error(ctx, f.error().status(), f.error().error(), f.error().description());
-          }
+          case Decision.Proceed go when go.delay().isZero() -> attempt(ctx, context, u, p, (String) scope, address, go);
+          case Decision.Proceed go ->
+              vertx.setTimer(go.delay().toMillis(), id -> attempt(ctx, context, u, p, (String) scope, address, go));
         }
       });
     });
+  }
+
+  private void attempt(RoutingContext ctx, Context context, String username, String password, String scope,
+      String address, Decision.Proceed go) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      credentials.throttle().loginNotAttempted(go.ticket());
+      return; // the client went away (or a deadline answered) while the attempt was delayed
+    }
+    boolean queued = credentials.hashing().submit(context,
+        () -> !ctx.response().ended() && !ctx.response().closed(),
+        () -> auth.login(username, password, scope), outcome -> {
+      if (outcome.failure() != null) {
+        credentials.throttle().loginNotAttempted(go.ticket());
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          ctx.fail(outcome.failure());
+        }
+        return;
+      }
+      GrantResult result = outcome.result();
+      // Recorded even when the client has gone: the password was checked either way.
+      switch (result) {
+        case GrantResult.Granted g -> {
+          credentials.throttle().loginSucceeded(go.ticket());
+          credentials.loginSucceeded(username, address);
+          events.granted(AuthorizationEvents.PASSWORD, g.grant(), address);
+        }
+        case GrantResult.Failed f when f.error().equals(OAuthError.invalidCredentials()) ->
+            credentials.loginFailed(username, address);
+        case GrantResult.Failed f -> { }
+      }
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return;
+      }
+      switch (result) {
+        case GrantResult.Granted g -> {
+          Responses.noStore(ctx);
+          Responses.json(ctx, 200, OAuthEndpoints.tokenResponse(g.grant()));
+        }
+        case GrantResult.Failed f -> {
+          Responses.noStore(ctx);
+          Responses.error(ctx, f.error().status(), f.error().error(), f.error().description());
+        }
+      }
+    }, () -> credentials.throttle().loginNotAttempted(go.ticket()));
+    if (!queued) {
+      credentials.throttle().loginNotAttempted(go.ticket());
+      credentials.loginBusy();
+      busy(ctx);
+    }
+  }
+
+  /**
+   * 429 for a throttled login or client authentication: the same answer whatever limited it (account,
+   * address or client), so it says nothing about whether an account exists.
+   */
+  static void throttled(RoutingContext ctx, Duration retryAfter) {
+    Responses.noStore(ctx);
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    ctx.response().putHeader("Retry-After", Long.toString(seconds));
+    Responses.error(ctx, 429, "too_many_requests",
+        "Too many failed attempts; retry after the number of seconds in Retry-After");
+  }
+
+  /** 503 for a login that found the password-hashing queue full. */
+  static void busy(RoutingContext ctx) {
+    Responses.noStore(ctx);
+    ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+    Responses.error(ctx, 503, "temporarily_unavailable", "Too many logins at once; retry later");
   }
 
   /** {@code POST /auth/logout}: revokes the presented access token and its whole session. */

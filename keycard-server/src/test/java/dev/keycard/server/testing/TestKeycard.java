@@ -4,6 +4,10 @@ import dev.keycard.core.account.Client;
 import dev.keycard.core.account.User;
 import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.streamlimit.PlaybackActivity;
+import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.throttle.InMemoryAttemptCounters;
+import dev.keycard.server.SharedState;
+import dev.keycard.core.audit.AuditLog;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.secret.Secrets;
@@ -39,6 +43,8 @@ public final class TestKeycard implements AutoCloseable {
   private final Function<ServerConfig, Stores> backend;
   private Function<ServerConfig, ChangeFeed> feed = c -> ChangeFeed.NONE;
   private Function<ServerConfig, PlaybackActivity> activity = c -> null;
+  private Function<ServerConfig, AttemptCounters> attempts =
+      c -> new InMemoryAttemptCounters(InstantSource.system(), c.abuse().logins().maxTrackedKeys());
   private KeycardServer server;
   private TestHttp http;
 
@@ -120,9 +126,23 @@ public final class TestKeycard implements AutoCloseable {
     return k;
   }
 
+  /**
+   * With a change feed and the counters of failed logins shared with other instances (both on a
+   * {@code RealRedis}, say), on the store the configuration names.
+   */
+  public static TestKeycard startSharingAttempts(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
+      Function<ServerConfig, AttemptCounters> attempts) {
+    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
+    k.feed = feed;
+    k.attempts = attempts;
+    k.startServer();
+    return k;
+  }
+
   private void startServer() {
-    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config), feed.apply(config),
-        activity.apply(config));
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config),
+        SharedState.feed(feed.apply(config)).withPlaybackActivity(activity.apply(config))
+            .withAttempts(attempts.apply(config)), AuditLog.NONE);
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
