@@ -9,6 +9,8 @@ import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.ratelimit.RateLimiter;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.refresh.RefreshTokenRotation;
 import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.revocation.DenylistReplica;
@@ -47,6 +49,7 @@ import dev.keycard.server.stream.UrlScheme;
 import dev.keycard.server.config.TokenFormat;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.http.HttpVerticle;
+import dev.keycard.server.http.RateLimitGate;
 import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.core.audit.AuditLog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -95,10 +98,13 @@ public final class KeycardServer implements AutoCloseable {
   private final int edgePort;
   private final String edgeBaseUrl;
   private final ChangeFeed feed;
+  private final SharedBudgets budgets;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
-      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed) {
+      Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed,
+      SharedBudgets budgets) {
     this.feed = feed;
+    this.budgets = budgets;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -154,6 +160,16 @@ public final class KeycardServer implements AutoCloseable {
    */
   public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
       InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed) {
+    return start(config, streamingConfig, roles, clock, passwords, stores, feed, null);
+  }
+
+  /**
+   * {@link #start(ServerConfig, StreamingConfig, Roles, InstantSource, PasswordHasher, Stores, ChangeFeed)}
+   * with rate-limit budgets shared with the other instances (Redis), or {@code null} for local buckets.
+   * The server closes them with the stores.
+   */
+  public static KeycardServer start(ServerConfig config, StreamingConfig streamingConfig, Roles roles,
+      InstantSource clock, PasswordHasher passwords, Stores stores, ChangeFeed feed, SharedBudgets budgets) {
     Vertx vertx = null;
     try {
       roles.requireOriginSecret(streamingConfig.cdn());
@@ -204,9 +220,10 @@ public final class KeycardServer implements AutoCloseable {
           .build();
       Monitoring monitoring = new Monitoring(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AuditLog.NONE);
       ClientAddresses clientAddresses = new ClientAddresses(config.abuse().trustedProxies());
+      RateLimiter rateLimiter = RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
-              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses);
+              config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, rateLimiter);
 
       // Native transport (epoll) when its library is present: the edge writes large segments.
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -278,9 +295,12 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl, feed);
+          edgeBaseUrl, feed, budgets);
     } catch (RuntimeException e) {
       feed.close();
+      if (budgets != null) {
+        budgets.close();
+      }
       if (vertx != null) {
         vertx.close().await();
       }
@@ -393,6 +413,9 @@ public final class KeycardServer implements AutoCloseable {
       feed.close();
       vertx.close().await();
     } finally {
+      if (budgets != null) {
+        budgets.close();
+      }
       stores.close();
     }
   }

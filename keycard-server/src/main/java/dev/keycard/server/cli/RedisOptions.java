@@ -1,6 +1,8 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.ratelimit.SharedBudgets;
+import dev.keycard.store.redis.RedisBudgets;
 import dev.keycard.store.redis.RedisChangeFeed;
 import dev.keycard.store.redis.RedisEndpoint;
 import java.io.IOException;
@@ -53,6 +55,14 @@ final class RedisOptions {
    */
   ChangeFeed openFeed(Map<String, String> environment, Duration retry) {
     return endpoint(environment).<ChangeFeed>map(e -> RedisChangeFeed.open(e, retry)).orElse(ChangeFeed.NONE);
+  }
+
+  /**
+   * The shared rate-limit budgets in the Redis the options name, or empty without {@code --redis-url}
+   * (local buckets). Never fails because Redis is down. The caller closes them.
+   */
+  Optional<SharedBudgets> openBudgets(Map<String, String> environment, Duration retry) {
+    return endpoint(environment).map(e -> RedisBudgets.open(e, retry));
   }
 
   /** The file wins over the variable, as for the other secrets. */

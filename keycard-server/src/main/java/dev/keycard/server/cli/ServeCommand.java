@@ -27,9 +27,12 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   RoleOptions roleOptions;
 
+  @Mixin
+  RateLimitOptions rateLimitOptions;
+
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = options.toConfig(parent.environment);
+    ServerConfig config = rateLimitOptions.apply(options.toConfig(parent.environment));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), new PasswordHasher(new SecureRandom()), parent.environment)) {
       awaitShutdown(server);

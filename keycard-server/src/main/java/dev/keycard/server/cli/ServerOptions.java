@@ -1,6 +1,7 @@
 package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.store.Stores;
@@ -147,13 +148,20 @@ final class ServerOptions {
     roles.requireOriginSecret(streaming.cdn()); // before the store is opened (or created)
     ChangeFeed feed = redis.openFeed(environment, config.denylistCatchUp());
     Stores stores;
+    SharedBudgets budgets = null;
     try {
+      if (!config.abuse().rateLimits().policies().off()) {
+        budgets = redis.openBudgets(environment, config.denylistCatchUp()).orElse(null);
+      }
       stores = StoreFactory.open(config.store());
     } catch (RuntimeException e) {
       feed.close();
+      if (budgets != null) {
+        budgets.close();
+      }
       throw e;
     }
-    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed);
+    return KeycardServer.start(config, streaming, roles, clock, passwords, stores, feed, budgets);
   }
 
   /**

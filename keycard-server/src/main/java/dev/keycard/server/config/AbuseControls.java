@@ -9,19 +9,25 @@ import java.util.Objects;
  * validated, documented and defaulted in one place.
  *
  * @param trustedProxies the proxies whose {@code Forwarded} / {@code X-Forwarded-For} are believed
+ * @param rateLimits     the per-token rate limits
  */
-public record AbuseControls(TrustedProxies trustedProxies) {
+public record AbuseControls(TrustedProxies trustedProxies, RateLimits rateLimits) {
 
   public AbuseControls {
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(rateLimits, "rateLimits");
   }
 
   /** What {@code keycard serve} does without any of the options. */
   public static AbuseControls defaults() {
-    return new AbuseControls(TrustedProxies.NONE);
+    return new AbuseControls(TrustedProxies.NONE, RateLimits.defaults());
   }
 
   public AbuseControls withTrustedProxies(TrustedProxies value) {
-    return new AbuseControls(value);
+    return new AbuseControls(value, rateLimits);
+  }
+
+  public AbuseControls withRateLimits(RateLimits value) {
+    return new AbuseControls(trustedProxies, value);
   }
 }
