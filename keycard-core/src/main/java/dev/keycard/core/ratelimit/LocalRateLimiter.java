@@ -94,6 +94,12 @@ public final class LocalRateLimiter implements RateLimiter {
         .build());
   }
 
+  /** Buckets kept now (approximate; for tests of the bound). */
+  long size() {
+    buckets.cleanUp();
+    return buckets.estimatedSize();
+  }
+
   /** Forgets every bucket (the shared limiter's fallback starts afresh at each outage). */
   void clear() {
     buckets.invalidateAll();
