@@ -5,6 +5,7 @@ import dev.keycard.core.account.User;
 import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.Scopes;
@@ -37,6 +38,7 @@ public final class TestKeycard implements AutoCloseable {
   private final InstantSource clock;
   private final Function<ServerConfig, Stores> backend;
   private Function<ServerConfig, ChangeFeed> feed = c -> ChangeFeed.NONE;
+  private Function<ServerConfig, SharedBudgets> budgets = c -> null;
   private KeycardServer server;
   private TestHttp http;
 
@@ -105,8 +107,22 @@ public final class TestKeycard implements AutoCloseable {
     return k;
   }
 
+  /**
+   * With a change feed and rate-limit budgets shared with the other instances ({@code budgets} is
+   * called at each start, e.g. {@code RedisBudgets} on a {@code RealRedis}).
+   */
+  public static TestKeycard start(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
+      Function<ServerConfig, SharedBudgets> budgets) {
+    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
+    k.feed = feed;
+    k.budgets = budgets;
+    k.startServer();
+    return k;
+  }
+
   private void startServer() {
-    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config), feed.apply(config));
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config), feed.apply(config),
+        budgets.apply(config));
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
