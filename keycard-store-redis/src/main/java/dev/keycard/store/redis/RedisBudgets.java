@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RedisBudgets implements SharedBudgets {
   /** The prefix of every rate-limit key in Redis. */
   public static final String PREFIX = "keycard:ratelimit:";
+  private static final Duration FIRST_CONNECT = Duration.ofMillis(1500);
 
   private final RedisConnections redis;
   private final ConcurrentMap<RatePolicy, BucketConfiguration> configurations = new ConcurrentHashMap<>();
@@ -42,18 +46,27 @@ public final class RedisBudgets implements SharedBudgets {
     this.redis = new RedisConnections(endpoint, reconnectAtMost);
   }
 
-  /** Budgets in the Redis at {@code endpoint}; never fails because Redis is away (calls do, until it is back). */
+  /**
+   * Budgets in the Redis at {@code endpoint}. Tries to connect now (waiting at most about a second);
+   * never fails because Redis is away: calls do, until it is back.
+   */
   public static RedisBudgets open(RedisEndpoint endpoint, Duration reconnectAtMost) {
     RedisBudgets budgets = new RedisBudgets(endpoint, reconnectAtMost);
-    budgets.connect();
+    try {
+      budgets.connect().get(FIRST_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Not there yet: the first calls fail (local buckets decide) and connect again.
+    }
     return budgets;
   }
 
-  private void connect() {
+  private CompletableFuture<?> connect() {
     if (closed || connection != null || !connecting.compareAndSet(false, true)) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    redis.client().connectAsync(ByteArrayCodec.INSTANCE, redis.endpoint().toUri()).whenComplete((c, failure) -> {
+    return redis.client().connectAsync(ByteArrayCodec.INSTANCE, redis.endpoint().toUri()).whenComplete((c, failure) -> {
       if (failure == null) {
         if (closed) {
           c.closeAsync();
@@ -65,7 +78,7 @@ public final class RedisBudgets implements SharedBudgets {
         }
       }
       connecting.set(false);
-    });
+    }).toCompletableFuture();
   }
 
   private AsyncBucketProxy bucket(String key, RatePolicy policy) {
