@@ -35,7 +35,7 @@ class DemoCommandTest {
     try (TestKeycard keycard = TestKeycard.start(dir.resolve("one"))) {
       String welcome = welcome(keycard);
       first = passwordIn(welcome);
-      assertThat(welcome).contains("curl", "/auth/login", "/api/v1/me");
+      assertThat(welcome).contains("curl", "/auth/login", "/api/v1/me", "curl -si", "RateLimit-Policy");
       assertThat(keycard.http().login("viewer", first).status()).isEqualTo(200);
       // A second start on the same data directory does not print (or reset) the password.
       assertThat(welcome(keycard)).contains("already exists").doesNotContain(first);
