@@ -7,6 +7,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -25,9 +26,11 @@ public final class LocalRateLimiter implements RateLimiter {
   private final RatePolicies policies;
   private final InstantSource clock;
   private final TimeMeter time;
-  private final Cache<String, Entry> buckets;
+  /** Keyed by the raw session id, and by client id apart: no key is built per request. */
+  private final Cache<String, Entry> sessions;
+  private final Cache<String, Entry> clients;
 
-  private record Entry(RatePolicy policy, Bucket bucket) {}
+  private record Entry(RatePartition partition, RatePolicy policy, Bucket bucket) {}
 
   public LocalRateLimiter(RatePolicies policies, InstantSource clock) {
     this(policies, clock, DEFAULT_MAX_BUCKETS);
@@ -37,10 +40,15 @@ public final class LocalRateLimiter implements RateLimiter {
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = clock;
     this.time = timeMeter(clock);
-    this.buckets = Caffeine.newBuilder()
+    this.sessions = cache(policies, maxBuckets, time);
+    this.clients = cache(policies, maxBuckets, time);
+  }
+
+  private static Cache<String, Entry> cache(RatePolicies policies, int maxBuckets, TimeMeter time) {
+    return Caffeine.newBuilder()
         .maximumSize(maxBuckets)
         .expireAfterAccess(longestWindow(policies))
-        .ticker(() -> time.currentTimeNanos())
+        .ticker(time::currentTimeNanos)
         .build();
   }
 
@@ -72,36 +80,53 @@ public final class LocalRateLimiter implements RateLimiter {
   @Override
   public RateDecision decide(AccessToken token) {
     RatePolicy policy = policies.resolve(token);
-    return policy == null ? RateDecision.UNLIMITED : decide(RatePartition.of(token), policy);
+    if (policy == null) {
+      return RateDecision.UNLIMITED;
+    }
+    String sid = token.sessionId();
+    Cache<String, Entry> cache = sid != null ? sessions : clients;
+    String id = sid != null ? sid : token.clientId();
+    Entry e = cache.getIfPresent(id);
+    if (e == null || (e.policy() != policy && !e.policy().equals(policy))) { // new, or another policy now
+      e = cache.asMap().compute(id, (k, old) -> old != null && old.policy().equals(policy) ? old
+          : newEntry(RatePartition.of(token), policy));
+    }
+    return decide(e);
   }
 
   /** Spends one request of {@code partition}'s budget under {@code policy}. */
   public RateDecision decide(RatePartition partition, RatePolicy policy) {
-    Entry e = buckets.get(partition.key(), k -> newEntry(policy));
-    if (e.policy() != policy && !e.policy().equals(policy)) { // the configuration names another policy now
-      e = newEntry(policy);
-      buckets.put(partition.key(), e);
-    }
+    Entry e = sessions.asMap().compute(partition.key(), (k, old) -> old != null && old.policy().equals(policy) ? old
+        : newEntry(partition, policy));
+    return decide(e);
+  }
+
+  private RateDecision decide(Entry e) {
     ConsumptionProbe probe = e.bucket().tryConsumeAndReturnRemaining(1);
-    return RateDecision.of(probe.isConsumed(), partition, policy, probe.getRemainingTokens(),
+    return RateDecision.of(probe.isConsumed(), e.partition(), e.policy(), probe.getRemainingTokens(),
         probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill(), clock.millis());
   }
 
-  private Entry newEntry(RatePolicy policy) {
-    return new Entry(policy, Bucket.builder()
+  private Entry newEntry(RatePartition partition, RatePolicy policy) {
+    // Synchronized rather than lock-free: no copy of the bucket's state per request, and contention on
+    // one session's bucket is rare (see RateLimitBenchmark).
+    return new Entry(partition, policy, Bucket.builder()
         .addLimit(Bandwidth.builder().capacity(policy.quota()).refillIntervally(policy.quota(), policy.window()).build())
         .withCustomTimePrecision(time)
+        .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
         .build());
   }
 
   /** Buckets kept now (approximate; for tests of the bound). */
   long size() {
-    buckets.cleanUp();
-    return buckets.estimatedSize();
+    sessions.cleanUp();
+    clients.cleanUp();
+    return sessions.estimatedSize() + clients.estimatedSize();
   }
 
   /** Forgets every bucket (the shared limiter's fallback starts afresh at each outage). */
   void clear() {
-    buckets.invalidateAll();
+    sessions.invalidateAll();
+    clients.invalidateAll();
   }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ public final class RateLimitGate {
   static final String RATE_LIMITED = "rate_limited";
 
   private static final Logger log = LoggerFactory.getLogger(RateLimitGate.class);
+  /**
+   * One audit memory per limiter, that is per server: each of its event loops has a gate of its own,
+   * and a budget must still be audited once, not once per event loop. Weak, identity keys.
+   */
+  private static final Cache<RateLimiter, Cache<String, Long>> AUDITED = Caffeine.newBuilder().weakKeys().build();
 
   private final RateLimiter limiter;
   private final Monitoring monitoring;
@@ -65,7 +71,8 @@ public final class RateLimitGate {
     this.clientAddresses = services.clientAddresses();
     this.limitedSessions = limitedCounter(monitoring, RatePartition.SESSION);
     this.limitedClients = limitedCounter(monitoring, RatePartition.CLIENT);
-    this.audited = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofDays(1)).build();
+    this.audited = AUDITED.get(limiter,
+        l -> Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofDays(1)).<String, Long>build());
   }
 
   private static Counter limitedCounter(Monitoring monitoring, String policy) {
@@ -95,6 +102,9 @@ public final class RateLimitGate {
         }
       });
     }
+    log.info("rate limits: {}{} per {}", limits.policies().global() == null ? "off" : limits.policies().global().format(),
+        limits.policies().overrides().isEmpty() ? "" : " (" + limits.policies().overrides().size() + " overrides)",
+        shared == null ? "session or client, local buckets" : "session or client, shared through " + shared);
     RateLimiter registered = limiter;
     Gauge.builder("keycard.ratelimit.fallback", () -> registered.fallingBack() ? 1 : 0)
         .description("1 while the shared rate limits are unreachable and local buckets decide, else 0")
@@ -107,7 +117,7 @@ public final class RateLimitGate {
     switch (limiter.decide(token)) {
       case RateDecision d -> apply(ctx, token, d, then);
       case RateOutcome.Later later -> {
-        Context context = Vertx.currentContext();
+        Context context = Vertx.currentContext(); // the request's event loop: answered there
         later.decision().whenComplete((d, failure) -> context.runOnContext(v -> {
           // The stage never fails (a failing store is answered from local buckets); allowed if it did.
           apply(ctx, token, d == null ? RateDecision.UNLIMITED : d, then);
@@ -167,11 +177,18 @@ public final class RateLimitGate {
    */
   private void audit(RoutingContext ctx, AccessToken token, RateDecision d) {
     String key = d.partition().key();
-    Long windowEnd = audited.getIfPresent(key);
+    ConcurrentMap<String, Long> windows = audited.asMap();
+    Long windowEnd = windows.get(key);
     if (windowEnd != null && windowEnd > d.atMillis()) {
       return;
     }
-    audited.put(key, d.resetAtMillis());
+    // Of two event loops refusing the same budget at once, only the one that swaps the window records.
+    boolean first = windowEnd == null
+        ? windows.putIfAbsent(key, d.resetAtMillis()) == null
+        : windows.replace(key, windowEnd, d.resetAtMillis());
+    if (!first) {
+      return;
+    }
     monitoring.audit().record(AuditEvent.of(Instant.ofEpochMilli(d.atMillis()), AuditAction.RATE_LIMITED, "refused")
         .withReason("quota_exceeded")
         .withSubject(token.subject())
