@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * Per-token rate limits shared by every instance through {@link SharedBudgets} (Redis), without a
  * round trip on the hot path: each instance keeps a view of each budget (what the store last said
  * was left, minus what this instance has allowed since) and decides from it at once, sending what it
- * allowed to the store in the background, batched (at most one batch per budget in flight; requests
- * arriving meanwhile go in the next). Only the last {@link #margin} requests of a window are
+ * allowed to the store in the background, batched (at most one batch per budget in flight, and at
+ * most one per {@code reportEvery} until the budget nears its margin; requests arriving meanwhile go
+ * in the next). Only the last {@link #margin} requests of a window are
  * decided by the store itself (one round trip each), so the 1,001st request of a 1,000/h policy is
  * refused on whichever instance it reaches.
  *
@@ -32,8 +33,18 @@ import java.util.function.Consumer;
  * {@link #PROBE_EVERY} brings the shared budgets back, telling the listener {@code false}.
  */
 public final class SharedRateLimiter implements RateLimiter {
-  /** A store slower than this counts as down for the request waiting on it. */
-  public static final Duration STORE_TIMEOUT = Duration.ofMillis(250);
+  /**
+   * A store slower than this counts as down. Generous: on a loaded machine 250 ms was reached by a
+   * healthy Redis, and each instance then allowed a whole quota of its own (bench/ratelimit-load.sh).
+   */
+  public static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
+  /**
+   * What {@code keycard serve} uses between two reports of one budget from one instance: under a
+   * flood from one token, a report per Redis round trip cost a third of the throughput of
+   * {@code /api/v1/me} on two cores (Bucket4j's compare-and-swap is two commands); one per 10 ms at
+   * most costs little and widens the lag by at most 10 ms of that token's traffic.
+   */
+  public static final Duration DEFAULT_REPORT_EVERY = Duration.ofMillis(10);
   /** While falling back, how often to ask whether the store is back. */
   public static final Duration PROBE_EVERY = Duration.ofSeconds(1);
   private static final int MAX_VIEWS = 200_000;
@@ -47,6 +58,8 @@ public final class SharedRateLimiter implements RateLimiter {
   private final AtomicBoolean fallingBack = new AtomicBoolean();
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile long lastProbeNanos;
+  private final long reportEveryNanos;
+  private final java.util.concurrent.Executor delayedFlush;
 
   /** What this instance knows of one budget; guarded by its own monitor (held for a few field updates). */
   private static final class View {
@@ -62,11 +75,15 @@ public final class SharedRateLimiter implements RateLimiter {
     /** Sent (a batch or single decisions), not yet answered. */
     long inFlight;
     boolean syncing;
+    /** When the last batch was sent (System.nanoTime), and whether a later one is scheduled. */
+    long lastSent;
+    boolean flushScheduled;
 
     View(RatePolicy policy, long now) {
       this.policy = policy;
       this.confirmed = policy.quota();
       this.resetAt = now + policy.window().toNanos();
+      this.lastSent = System.nanoTime() - Duration.ofDays(1).toNanos(); // never: the first report goes at once
     }
 
     long estimate() {
@@ -80,6 +97,18 @@ public final class SharedRateLimiter implements RateLimiter {
    */
   public SharedRateLimiter(RatePolicies policies, SharedBudgets budgets, InstantSource clock,
       Consumer<Boolean> fallbackListener) {
+    this(policies, budgets, clock, fallbackListener, DEFAULT_REPORT_EVERY);
+  }
+
+  /**
+   * @param reportEvery the least time between two reports of one budget from this instance (a pace
+   *                    for the store's sake, kept on the JVM's monotonic clock); zero reports each
+   *                    batch as soon as the previous one is answered
+   */
+  public SharedRateLimiter(RatePolicies policies, SharedBudgets budgets, InstantSource clock,
+      Consumer<Boolean> fallbackListener, Duration reportEvery) {
+    this.reportEveryNanos = reportEvery.toNanos();
+    this.delayedFlush = CompletableFuture.delayedExecutor(Math.max(1, reportEvery.toMillis()), TimeUnit.MILLISECONDS);
     this.policies = Objects.requireNonNull(policies, "policies");
     this.budgets = Objects.requireNonNull(budgets, "budgets");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,6 +149,7 @@ public final class SharedRateLimiter implements RateLimiter {
       views.put(partition.key(), v);
     }
     long batch = 0;
+    boolean schedule = false;
     RateDecision local = null;
     synchronized (v) {
       if (now >= v.resetAt) { // the store's window has ended: a new quota, until it says otherwise
@@ -134,7 +164,13 @@ public final class SharedRateLimiter implements RateLimiter {
         v.unsynced++;
         local = RateDecision.of(true, partition, policy, estimate - 1, v.resetAt - now, now / 1_000_000L);
         if (!v.syncing) {
-          batch = startBatch(v);
+          // Near the margin, at once: the other instances' views must catch up before it is reached.
+          if (System.nanoTime() - v.lastSent >= reportEveryNanos || estimate <= 2 * margin(policy)) {
+            batch = startBatch(v);
+          } else if (!v.flushScheduled) {
+            v.flushScheduled = true;
+            schedule = true;
+          }
         }
       } else {
         v.inFlight++;
@@ -142,6 +178,8 @@ public final class SharedRateLimiter implements RateLimiter {
     }
     if (batch > 0) {
       send(partition.key(), v, batch);
+    } else if (schedule) {
+      scheduleFlush(partition.key(), v);
     }
     if (local != null) {
       return local;
@@ -149,8 +187,24 @@ public final class SharedRateLimiter implements RateLimiter {
     return new RateOutcome.Later(exact(partition, policy, v));
   }
 
+  private void scheduleFlush(String key, View v) {
+    delayedFlush.execute(() -> {
+      long n = 0;
+      synchronized (v) {
+        v.flushScheduled = false;
+        if (!v.syncing && v.unsynced > 0) {
+          n = startBatch(v);
+        }
+      }
+      if (n > 0) {
+        send(key, v, n);
+      }
+    });
+  }
+
   private static long startBatch(View v) {
     long n = v.unsynced;
+    v.lastSent = System.nanoTime();
     v.syncing = true;
     v.unsynced = 0;
     v.inFlight += n;
@@ -167,13 +221,17 @@ public final class SharedRateLimiter implements RateLimiter {
     }
     sent.orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((b, failure) -> {
       long next = 0;
+      boolean later = false;
       synchronized (v) {
         v.inFlight -= n;
         v.syncing = false;
         if (failure == null) {
           update(v, b);
-          if (v.unsynced > 0) {
+          if (v.unsynced > 0 && System.nanoTime() - v.lastSent >= reportEveryNanos) {
             next = startBatch(v);
+          } else if (v.unsynced > 0 && !v.flushScheduled) {
+            v.flushScheduled = true;
+            later = true;
           }
         }
       }
@@ -181,6 +239,8 @@ public final class SharedRateLimiter implements RateLimiter {
         fallBack();
       } else if (next > 0) {
         send(key, v, next);
+      } else if (later) {
+        scheduleFlush(key, v);
       }
     });
   }

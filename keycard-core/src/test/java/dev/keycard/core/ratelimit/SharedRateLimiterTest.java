@@ -20,7 +20,8 @@ class SharedRateLimiterTest {
   private final List<Boolean> fallbacks = new ArrayList<>();
 
   private SharedRateLimiter instance(String policy) {
-    return new SharedRateLimiter(new RatePolicies(RatePolicy.parse(policy), List.of()), store, clock, fallbacks::add);
+    return new SharedRateLimiter(new RatePolicies(RatePolicy.parse(policy), List.of()), store, clock, fallbacks::add,
+        Duration.ZERO);
   }
 
   private static RateDecision decide(RateLimiter limiter, String sid) {
