@@ -46,7 +46,8 @@ for i in 0 1; do
   secret=$(keycard clients add encoder --scope "stream:publish:bench" --data-dir "$data" | sed -n 's/^client_secret: //p')
   api[$i]=$(( base_port + 2 * i ))
   edge[$i]=$(( base_port + 2 * i + 1 ))
-  KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 "$JAVA_HOME/bin/java" -jar "${jars[$i]}" serve --data-dir "$data" --port "${api[$i]}" \
+  # The per-token rate limit off (a variable: jars from before the option ignore it).
+  KEYCARD_RATE_LIMIT=off KEYCARD_LOG_LEVEL=warn KEYCARD_MANAGEMENT_PORT=0 "$JAVA_HOME/bin/java" -jar "${jars[$i]}" serve --data-dir "$data" --port "${api[$i]}" \
     --edge-port "${edge[$i]}" --edge-base-url "http://127.0.0.1:${edge[$i]}" --no-demo-stream >"$work/server$i.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:${api[$i]}/health" >/dev/null 2>&1 && break; sleep 0.2; done

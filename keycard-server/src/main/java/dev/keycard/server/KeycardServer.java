@@ -12,6 +12,8 @@ import dev.keycard.core.key.KeyRotation;
 import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.ratelimit.RateLimiter;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.refresh.RefreshTokenRotation;
 import dev.keycard.core.revocation.Denylist;
 import dev.keycard.core.revocation.DenylistReplica;
@@ -57,6 +59,7 @@ import dev.keycard.server.anomaly.MaxMindGeolocation;
 import dev.keycard.server.config.AnomalyDetection;
 import dev.keycard.core.geo.Geolocation;
 import dev.keycard.server.http.HttpVerticle;
+import dev.keycard.server.http.RateLimitGate;
 import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.core.throttle.AttemptCounters;
 import dev.keycard.core.throttle.InMemoryAttemptCounters;
@@ -117,14 +120,16 @@ public final class KeycardServer implements AutoCloseable {
   private final Telemetry telemetry;
   private final int managementPort;
   private final PlaybackActivity playbackActivity;
+  private final SharedBudgets budgets;
 
   private KeycardServer(Stores stores, DenylistReplica denylist, Vertx vertx, Services services, int port,
       Runnable maintenance, Streaming streaming, Edge edge, int edgePort, String edgeBaseUrl, ChangeFeed feed,
-      Telemetry telemetry, int managementPort, PlaybackActivity playbackActivity) {
+      Telemetry telemetry, int managementPort, PlaybackActivity playbackActivity, SharedBudgets budgets) {
     this.feed = feed;
     this.telemetry = telemetry;
     this.managementPort = managementPort;
     this.playbackActivity = playbackActivity;
+    this.budgets = budgets;
     this.stores = stores;
     this.denylist = denylist;
     this.vertx = vertx;
@@ -206,6 +211,7 @@ public final class KeycardServer implements AutoCloseable {
     ChangeFeed feed = shared.feed();
     PlaybackActivity playbackActivity = shared.playbackActivity() != null ? shared.playbackActivity()
         : new InMemoryPlaybackActivity(config.abuse().streamLimits().rule(), clock);
+    SharedBudgets budgets = shared.budgets();
     AttemptCounters attempts = shared.attempts() != null ? shared.attempts()
         : new InMemoryAttemptCounters(clock, config.abuse().logins().maxTrackedKeys());
     try {
@@ -276,7 +282,8 @@ public final class KeycardServer implements AutoCloseable {
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
               config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin,
-          anomalies, credentials);
+          anomalies, credentials,
+          RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring));
 
       StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
@@ -360,9 +367,12 @@ public final class KeycardServer implements AutoCloseable {
             streamingConfig.cdn().mediaBaseUrl(), Durations.format(streamingConfig.playbackSessionTtl()));
       }
       return new KeycardServer(stores, replica, vertx, services, port, maintenance, streaming, edge, edgePort,
-          edgeBaseUrl, feed, telemetry, managementPort, playbackActivity);
+          edgeBaseUrl, feed, telemetry, managementPort, playbackActivity, budgets);
     } catch (RuntimeException e) {
       feed.close();
+      if (budgets != null) {
+        budgets.close();
+      }
       playbackActivity.close();
       if (credentials != null) {
         credentials.close();
@@ -520,6 +530,9 @@ public final class KeycardServer implements AutoCloseable {
       playbackActivity.close();
       vertx.close().await();
     } finally {
+      if (budgets != null) {
+        budgets.close();
+      }
       services.credentials().close();
       try {
         stores.close();

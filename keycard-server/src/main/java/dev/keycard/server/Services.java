@@ -5,6 +5,8 @@ import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.key.KeySource;
 import dev.keycard.server.anomaly.AnomalyWatch;
+import dev.keycard.core.ratelimit.LocalRateLimiter;
+import dev.keycard.core.ratelimit.RateLimiter;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.login.CredentialProtection;
@@ -24,6 +26,7 @@ import java.time.InstantSource;
  *                     {@code null} for routes without them
  * @param anomalies    anomaly detection, fed by every successful bearer check
  * @param credentials  login and client-authentication throttling, and the password-hashing pool
+ * @param rateLimiter  the per-token rate limits of the protected routes
  */
 public record Services(
     ServerConfig config,
@@ -36,7 +39,8 @@ public record Services(
     ClientAddresses clientAddresses,
     Administration admin,
     AnomalyWatch anomalies,
-    CredentialProtection credentials) {
+    CredentialProtection credentials,
+    RateLimiter rateLimiter) {
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes
@@ -48,11 +52,15 @@ public record Services(
         new ClientAddresses(config.abuse().trustedProxies()));
   }
 
-  /** Without the admin API and anomaly detection, with in-process login throttling and its own password-hashing pool. */
+  /**
+   * Without the admin API and anomaly detection, with in-process login throttling (and its own
+   * password-hashing pool) and local rate-limit buckets.
+   */
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
       boolean bearerBlocks, KeySource keys, Readiness readiness, Monitoring monitoring,
       ClientAddresses clientAddresses) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses, null, null,
-        CredentialProtections.inProcess(config.abuse().logins(), monitoring, InstantSource.system()));
+        CredentialProtections.inProcess(config.abuse().logins(), monitoring, InstantSource.system()),
+        new LocalRateLimiter(config.abuse().rateLimits().policies(), InstantSource.system()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.keycard.server;
 
 import dev.keycard.core.change.ChangeFeed;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.core.throttle.AttemptCounters;
 
@@ -12,8 +13,10 @@ import dev.keycard.core.throttle.AttemptCounters;
  * @param feed             revocations, key rotations and new streams announced within milliseconds
  * @param playbackActivity the concurrent-stream count ({@code --max-concurrent-streams})
  * @param attempts         the counters of failed logins and client authentications
+ * @param budgets          the per-token rate-limit budgets
  */
-public record SharedState(ChangeFeed feed, PlaybackActivity playbackActivity, AttemptCounters attempts) {
+public record SharedState(ChangeFeed feed, PlaybackActivity playbackActivity, AttemptCounters attempts,
+    SharedBudgets budgets) {
 
   public SharedState {
     feed = feed == null ? ChangeFeed.NONE : feed;
@@ -21,24 +24,28 @@ public record SharedState(ChangeFeed feed, PlaybackActivity playbackActivity, At
 
   /** Nothing shared: every instance keeps its own (the catch-up from the store still reaches them). */
   public static SharedState inProcess() {
-    return new SharedState(ChangeFeed.NONE, null, null);
+    return new SharedState(ChangeFeed.NONE, null, null, null);
   }
 
   /** Only the change feed shared. */
   public static SharedState feed(ChangeFeed feed) {
-    return new SharedState(feed, null, null);
+    return new SharedState(feed, null, null, null);
   }
 
   public SharedState withPlaybackActivity(PlaybackActivity value) {
-    return new SharedState(feed, value, attempts);
+    return new SharedState(feed, value, attempts, budgets);
   }
 
   public SharedState withAttempts(AttemptCounters value) {
-    return new SharedState(feed, playbackActivity, value);
+    return new SharedState(feed, playbackActivity, value, budgets);
+  }
+
+  public SharedState withBudgets(SharedBudgets value) {
+    return new SharedState(feed, playbackActivity, attempts, value);
   }
 
   /** Closes what is shared (each part's own failure to close does not stop the others). */
-  void close() {
+  public void close() {
     try {
       feed.close();
     } finally {
@@ -47,8 +54,14 @@ public record SharedState(ChangeFeed feed, PlaybackActivity playbackActivity, At
           playbackActivity.close();
         }
       } finally {
-        if (attempts != null) {
-          attempts.close();
+        try {
+          if (attempts != null) {
+            attempts.close();
+          }
+        } finally {
+          if (budgets != null) {
+            budgets.close();
+          }
         }
       }
     }

@@ -17,7 +17,15 @@ public final class BearerAuthenticator {
 
   public record Authorized(AccessToken token) implements Outcome {}
 
-  public record Refused(BearerError error) implements Outcome {}
+  /**
+   * @param token the verified token when the refusal came after verification (a missing scope), else
+   *              {@code null}: such a request still spends the token's rate-limit budget
+   */
+  public record Refused(BearerError error, AccessToken token) implements Outcome {
+    public Refused(BearerError error) {
+      this(error, null);
+    }
+  }
 
   private static final Refused MISSING = new Refused(BearerError.missing());
 
@@ -73,7 +81,7 @@ public final class BearerAuthenticator {
       case Verification.Rejected r -> new Refused(BearerError.invalidToken(r.reason()));
       case Verification.Verified v -> requiredScope == null || v.token().hasScope(requiredScope)
           ? new Authorized(v.token())
-          : new Refused(BearerError.insufficientScope(requiredScope));
+          : new Refused(BearerError.insufficientScope(requiredScope), v.token());
     };
   }
 }

@@ -44,12 +44,15 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   LoginOptions loginOptions;
 
+  @Mixin
+  RateLimitOptions rateLimitOptions;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = observabilityOptions.applyTo(options.toConfig(parent.environment));
+    ServerConfig config = rateLimitOptions.apply(observabilityOptions.applyTo(options.toConfig(parent.environment)));
     config = config.withAbuse(config.abuse().withLogins(loginOptions.toConfig()));
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = loginOptions.hasher(random);
@@ -59,6 +62,12 @@ final class DemoCommand implements Callable<Integer> {
       ServeCommand.awaitShutdown(server);
     }
     return 0;
+  }
+
+  /** The global rate limit in words, for the welcome text. */
+  private static String rateLimitSummary(KeycardServer server) {
+    var global = server.services().config().abuse().rateLimits().policies().global();
+    return global == null ? "off (--rate-limit off)" : global.quota() + " requests per " + global.windowSeconds() + " s";
   }
 
   static void printWelcome(PrintWriter out, KeycardServer server, PasswordHasher hasher, SecureRandom random) {
@@ -77,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("Log in:");
       out.println("  curl -s -X POST " + base + "/auth/login -H 'Content-Type: application/json' \\");
       out.println("       -d '{\"username\":\"" + DEMO_USER + "\",\"password\":\"" + password + "\"}'");
-      out.println("Call the API with the access_token from the answer:");
-      out.println("  curl -s " + base + "/api/v1/me -H \"Authorization: Bearer $ACCESS_TOKEN\"");
+      out.println("Call the API with the access_token from the answer (-i shows the RateLimit-Policy and RateLimit");
+      out.println("fields: this login session's budget, " + rateLimitSummary(server) + "):");
+      out.println("  curl -si " + base + "/api/v1/me -H \"Authorization: Bearer $ACCESS_TOKEN\"");
       out.println("Refresh (rotates the refresh token):");
       out.println("  curl -s -X POST " + base + "/oauth2/token -d grant_type=refresh_token -d \"refresh_token=$REFRESH_TOKEN\"");
       out.println("Log out:");

@@ -7,6 +7,8 @@ import dev.keycard.store.redis.RedisPlaybackActivity;
 import dev.keycard.core.throttle.AttemptCounters;
 import dev.keycard.core.throttle.InMemoryAttemptCounters;
 import dev.keycard.store.redis.RedisAttemptCounters;
+import dev.keycard.core.ratelimit.SharedBudgets;
+import dev.keycard.store.redis.RedisBudgets;
 import dev.keycard.store.redis.RedisChangeFeed;
 import java.time.InstantSource;
 import dev.keycard.store.redis.RedisEndpoint;
@@ -86,6 +88,14 @@ final class RedisOptions {
     return endpoint(environment).<AttemptCounters>map(
             e -> RedisAttemptCounters.open(e, retry, InstantSource.system(), maxLocalKeys))
         .orElseGet(() -> new InMemoryAttemptCounters(InstantSource.system(), maxLocalKeys));
+  }
+
+  /**
+   * The shared rate-limit budgets in the Redis the options name, or empty without {@code --redis-url}
+   * (local buckets). Never fails because Redis is down. The caller closes them.
+   */
+  Optional<SharedBudgets> openBudgets(Map<String, String> environment, Duration retry) {
+    return endpoint(environment).map(e -> RedisBudgets.open(e, retry));
   }
 
   /** The file wins over the variable, as for the other secrets. */

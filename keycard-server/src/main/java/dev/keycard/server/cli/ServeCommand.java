@@ -38,9 +38,13 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   StreamLimitOptions streamLimitOptions;
 
+  @Mixin
+  RateLimitOptions rateLimitOptions;
+
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = streamLimitOptions.applyTo(observabilityOptions.applyTo(options.toConfig(parent.environment)));
+    ServerConfig config = rateLimitOptions.apply(streamLimitOptions.applyTo(
+        observabilityOptions.applyTo(options.toConfig(parent.environment))));
     config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()).withLogins(loginOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), loginOptions.hasher(new SecureRandom()), parent.environment)) {

@@ -2,6 +2,7 @@ package dev.keycard.server.cli;
 
 import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.throttle.AttemptCounters;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
 import dev.keycard.core.store.Stores;
@@ -154,20 +155,21 @@ final class ServerOptions {
     AttemptCounters attempts = redis.openAttemptCounters(environment, config.denylistCatchUp(),
         config.abuse().logins().maxTrackedKeys());
     Stores stores;
+    SharedBudgets budgets = null;
     try {
       activity = redis.openPlaybackActivity(environment, config.abuse().streamLimits(),
           streaming.playlistUrlTtl().plus(streaming.playbackSessionTtl()), clock, config.denylistCatchUp());
+      if (!config.abuse().rateLimits().policies().off()) {
+        budgets = redis.openBudgets(environment, config.denylistCatchUp()).orElse(null);
+      }
       stores = StoreFactory.open(config.store());
     } catch (RuntimeException e) {
-      feed.close();
-      if (activity != null) {
-        activity.close();
-      }
-      attempts.close();
+      SharedState.feed(feed).withPlaybackActivity(activity).withAttempts(attempts).withBudgets(budgets).close();
       throw e;
     }
     return KeycardServer.start(config, streaming, roles, clock, passwords, stores,
-        SharedState.feed(feed).withPlaybackActivity(activity).withAttempts(attempts), AuditLog.NONE);
+        SharedState.feed(feed).withPlaybackActivity(activity).withAttempts(attempts).withBudgets(budgets),
+        AuditLog.NONE);
   }
 
   /**

@@ -42,6 +42,7 @@ final class BearerGuard {
   private final AnomalyWatch anomalies;
   private final ClientAddresses addresses;
   private final BearerMeters meters;
+  private final RateLimitGate rateLimit;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
@@ -51,10 +52,27 @@ final class BearerGuard {
     this.anomalies = services.anomalies();
     this.addresses = services.clientAddresses();
     this.meters = new BearerMeters(services.monitoring().meters());
+    this.rateLimit = new RateLimitGate(services);
   }
 
-  /** Calls {@code then} with the verified token, or answers the RFC 6750 error. */
+  /**
+   * Calls {@code then} with the verified token, or answers the RFC 6750 error, or 429 when the token's
+   * rate-limit budget is spent.
+   */
   void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
+    check(ctx, requiredScope, true, then);
+  }
+
+  /**
+   * {@link #check} without the rate limit: media uploads (ingest), which an encoder sends several of
+   * per segment for hours, are not API calls; stream keys and scopes bound them.
+   */
+  void checkUnlimited(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
+    check(ctx, requiredScope, false, then);
+  }
+
+  private void check(RoutingContext ctx, String requiredScope, boolean limited,
+      BiConsumer<RoutingContext, AccessToken> then) {
     // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
     if (Requests.queryNames(ctx).orElse(Set.of()).contains("access_token")) {
       BearerError error = BearerError.invalidRequest("Access tokens are not accepted in the URL");
@@ -64,22 +82,29 @@ final class BearerGuard {
     }
     List<String> authorization = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
     if (blocks) {
-      Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope), o -> decide(ctx, o, then));
+      Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope), o -> decide(ctx, o, limited, then));
     } else {
-      decide(ctx, bearer.authenticate(authorization, requiredScope), then);
+      decide(ctx, bearer.authenticate(authorization, requiredScope), limited, then);
     }
   }
 
-  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome,
+  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome, boolean limited,
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
       case BearerAuthenticator.Authorized a -> {
         meters.accepted();
         seen(ctx, a.token());
-        then.accept(ctx, a.token());
+        if (limited) {
+          rateLimit.check(ctx, a.token(), then);
+        } else {
+          then.accept(ctx, a.token());
+        }
       }
       case BearerAuthenticator.Refused r -> {
         meters.refused(r.error());
+        if (limited && r.token() != null) {
+          rateLimit.spend(ctx, r.token());
+        }
         refuse(ctx, r.error());
       }
     }

@@ -126,7 +126,7 @@ final class IngestEndpoints {
     if (target.key() != null) {
       checkKey(ctx, target);
     } else {
-      guard.check(ctx, null, (c, token) -> checkScope(c, token, target));
+      guard.checkUnlimited(ctx, null, (c, token) -> checkScope(c, token, target));
     }
   }
 

@@ -35,7 +35,7 @@ class DemoCommandTest {
     try (TestKeycard keycard = TestKeycard.start(dir.resolve("one"))) {
       String welcome = welcome(keycard);
       first = passwordIn(welcome);
-      assertThat(welcome).contains("curl", "/auth/login", "/api/v1/me");
+      assertThat(welcome).contains("curl", "/auth/login", "/api/v1/me", "curl -si", "RateLimit-Policy");
       assertThat(welcome).contains("http://127.0.0.1:" + keycard.server().managementPort() + "/metrics",
           "tail -f " + keycard.server().auditLogFile().toAbsolutePath());
       assertThat(keycard.http().login("viewer", first).status()).isEqualTo(200);

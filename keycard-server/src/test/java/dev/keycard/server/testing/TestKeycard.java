@@ -10,6 +10,7 @@ import dev.keycard.server.SharedState;
 import dev.keycard.core.audit.AuditLog;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
+import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.Scopes;
@@ -45,6 +46,7 @@ public final class TestKeycard implements AutoCloseable {
   private Function<ServerConfig, PlaybackActivity> activity = c -> null;
   private Function<ServerConfig, AttemptCounters> attempts =
       c -> new InMemoryAttemptCounters(InstantSource.system(), c.abuse().logins().maxTrackedKeys());
+  private Function<ServerConfig, SharedBudgets> budgets = c -> null;
   private KeycardServer server;
   private TestHttp http;
 
@@ -139,10 +141,23 @@ public final class TestKeycard implements AutoCloseable {
     return k;
   }
 
+  /**
+   * With a change feed and rate-limit budgets shared with the other instances ({@code budgets} is
+   * called at each start, e.g. {@code RedisBudgets} on a {@code RealRedis}).
+   */
+  public static TestKeycard startSharingBudgets(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
+      Function<ServerConfig, SharedBudgets> budgets) {
+    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
+    k.feed = feed;
+    k.budgets = budgets;
+    k.startServer();
+    return k;
+  }
+
   private void startServer() {
     server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config),
         SharedState.feed(feed.apply(config)).withPlaybackActivity(activity.apply(config))
-            .withAttempts(attempts.apply(config)), AuditLog.NONE);
+            .withAttempts(attempts.apply(config)).withBudgets(budgets.apply(config)), AuditLog.NONE);
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
