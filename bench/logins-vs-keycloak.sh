@@ -7,6 +7,8 @@
 # Usage: bench/logins-vs-keycloak.sh [logins each, default 40].
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every server this script starts gets a management listener (/metrics) on a free port of its own.
+export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 n=${1:-40}
 : "${KEYCLOAK_TOKEN_URL:?set KEYCLOAK_TOKEN_URL}" "${KEYCLOAK_USER:?}" "${KEYCLOAK_PASSWORD_FILE:?}"

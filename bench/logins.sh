@@ -11,6 +11,8 @@
 # wrk load is sent to its password grant (client admin-cli), between keycard's runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every server this script starts gets a management listener (/metrics) on a free port of its own.
+export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 secs=${1:-15}
 cores=$(nproc)

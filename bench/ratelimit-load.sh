@@ -10,6 +10,8 @@
 # Usage: bench/ratelimit-load.sh [seconds per run, default 5] [rounds, default 4]. Prints Markdown tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every server this script starts gets a management listener (/metrics) on a free port of its own.
+export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 secs=${1:-5}
 rounds=${2:-4}

@@ -8,6 +8,8 @@
 # Usage: bench/refresh.sh [seconds per run, default 15]. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every server this script starts gets a management listener (/metrics) on a free port of its own.
+export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 secs=${1:-15}
 threads=2

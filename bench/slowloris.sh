@@ -12,6 +12,8 @@
 # for a before/after comparison; extra flags must then exist in that build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every server this script starts gets a management listener (/metrics) on a free port of its own.
+export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 secs=${1:-30}
 slow=${2:-50}
