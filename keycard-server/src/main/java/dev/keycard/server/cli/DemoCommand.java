@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (server.auditLogFile() != null) {
       out.println("Audit log (one JSON line per security decision):");
-      out.println("  tail -f " + server.auditLogFile().toAbsolutePath());
+      out.println("  tail -f " + server.auditLogFile().toAbsolutePath().normalize());
     }
     out.println();
   }
