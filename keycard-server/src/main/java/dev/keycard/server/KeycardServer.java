@@ -305,8 +305,14 @@ public final class KeycardServer implements AutoCloseable {
       // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
       int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
           (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));
-      int edgePort = edge == null ? 0 : listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge,
-          new ListenerGuard("edge", config.limits(), cap));
+      ListenerGuard edgeGuard = new ListenerGuard("edge", config.limits(), cap);
+      ListenerGuard apiGuard = new ListenerGuard("API", config.limits(), cap);
+      for (ListenerGuard g : new ListenerGuard[] {edgeGuard, apiGuard}) {
+        Gauge.builder("keycard.connections.open", g, ListenerGuard::openConnections)
+            .description("Connections open at the listener (all its event loops)")
+            .tag("listener", g == edgeGuard ? "edge" : "api").register(monitoring.meters());
+      }
+      int edgePort = edge == null ? 0 : listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge, edgeGuard);
       // Without an edge here, stream-start's URLs point at the edges' address (--edge-base-url, else --edge-port).
       String edgeBaseUrl = streamingConfig.edgeBaseUrl(edge == null ? streamingConfig.edgePort() : edgePort);
       // Over the limit, evict-oldest revokes the oldest session: every edge refuses its URLs from then on.
@@ -318,7 +324,7 @@ public final class KeycardServer implements AutoCloseable {
           new StreamKeys(stores.streamKeys(), random, clock),
           new IngestActivity(registry, clock, monitoring.meters()), new OriginPull(origin, streamingConfig.cdn().originSecret()));
 
-      int port = roles.apiListener() ? listen(vertx, services, streaming, roles, new ListenerGuard("API", config.limits(), cap)) : 0;
+      int port = roles.apiListener() ? listen(vertx, services, streaming, roles, apiGuard) : 0;
       Vertx v = vertx;
       // A URL key another instance (or a CLI command) stored verifies here too.
       Map<Change.Reload, Runnable> reloads = Map.of(

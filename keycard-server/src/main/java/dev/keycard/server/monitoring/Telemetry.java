@@ -78,6 +78,10 @@ public final class Telemetry implements AutoCloseable {
     Observability settings = config.abuse().observability();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(VERTX_LATENCY_HISTOGRAMS);
+    // Vert.x registers this gauge once per HTTP verticle; two verticles share each port, so the second
+    // registration was refused with a WARN and the gauge counted one verticle's connections only.
+    // keycard.connections.open{listener} counts every connection of a listener instead.
+    meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("vertx.http.server.active.connections")));
     new JvmMemoryMetrics().bindTo(meters);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(meters);

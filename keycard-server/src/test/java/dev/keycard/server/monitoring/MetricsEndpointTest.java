@@ -145,6 +145,10 @@ class MetricsEndpointTest {
     assertThat(scrape.value("keycard_origin_fetch_seconds_count", "kind=\"playlist\"")).isEqualTo(2);
     assertThat(scrape.has("keycard_origin_fetch_seconds_bucket")).isTrue();
     assertThat(scrape.value("keycard_streams_live")).isGreaterThanOrEqualTo(1); // the built-in demo
+    // Every connection of a listener, whichever event loop took it (Vert.x's own gauge saw one loop's).
+    assertThat(scrape.has("keycard_connections_open")).isTrue();
+    assertThat(scrape.value("keycard_connections_open", "listener=\"edge\"")).isGreaterThanOrEqualTo(0);
+    assertThat(scrape.has("vertx_http_server_active_connections")).isFalse();
     scrape.checkedByPromtool();
   }
 }
