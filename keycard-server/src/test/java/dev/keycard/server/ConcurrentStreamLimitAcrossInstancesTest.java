@@ -9,6 +9,7 @@ import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.testing.MediaClient;
 import dev.keycard.server.testing.MediaClient.Reply;
 import dev.keycard.server.testing.TestHttp.Answer;
+import dev.keycard.server.SharedState;
 import dev.keycard.server.testing.TestKeycard;
 import dev.keycard.store.redis.RealRedis;
 import dev.keycard.store.redis.RedisChangeFeed;
@@ -64,11 +65,11 @@ class ConcurrentStreamLimitAcrossInstancesTest {
     ServerConfig config = base.withAbuse(base.abuse().withStreamLimits(limits));
     RedisEndpoint endpoint = new RedisEndpoint(redis.url(), null);
     StreamingConfig streaming = StreamingConfig.defaults();
-    TestKeycard k = TestKeycard.start(config, InstantSource.system(),
-        c -> RedisChangeFeed.open(endpoint, Duration.ofMillis(200)),
-        c -> RedisPlaybackActivity.open(endpoint, limits.rule(),
-            streaming.playlistUrlTtl().plus(streaming.playbackSessionTtl()), InstantSource.system(),
-            Duration.ofMillis(200)));
+    TestKeycard k = TestKeycard.startSharing(config, InstantSource.system(),
+        c -> SharedState.feed(RedisChangeFeed.open(endpoint, Duration.ofMillis(200)))
+            .withPlaybackActivity(RedisPlaybackActivity.open(endpoint, limits.rule(),
+                streaming.playlistUrlTtl().plus(streaming.playbackSessionTtl()), InstantSource.system(),
+                Duration.ofMillis(200))));
     open.add(k);
     return k;
   }

@@ -2,10 +2,10 @@ package dev.keycard.server.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.testing.SystemTools;
 import dev.keycard.server.testing.TestHttp.Answer;
+import dev.keycard.server.SharedState;
 import dev.keycard.server.testing.TestKeycard;
 import dev.keycard.store.redis.RealRedis;
 import dev.keycard.store.redis.RedisAttemptCounters;
@@ -52,11 +52,11 @@ class SharedLoginThrottleTest {
   private TestKeycard start() throws InterruptedException {
     ServerConfig config = LoginThrottlingTest.throttled(TestKeycard.config(dataDir));
     List<RedisAttemptCounters> made = new ArrayList<>();
-    TestKeycard k = TestKeycard.startSharingAttempts(config, InstantSource.system(), c -> ChangeFeed.NONE, c -> {
+    TestKeycard k = TestKeycard.startSharing(config, InstantSource.system(), c -> {
       RedisAttemptCounters counters = RedisAttemptCounters.open(new RedisEndpoint(redis.url(), null),
           Duration.ofMillis(100), InstantSource.system(), 1_000);
       made.add(counters);
-      return counters;
+      return SharedState.inProcess().withAttempts(counters);
     });
     open.add(k);
     // The counters connect in the background; until then they count in the process.

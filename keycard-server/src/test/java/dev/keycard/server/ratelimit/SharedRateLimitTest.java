@@ -7,6 +7,7 @@ import dev.keycard.core.ratelimit.RatePolicy;
 import dev.keycard.server.config.RateLimits;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.testing.TestHttp.Answer;
+import dev.keycard.server.SharedState;
 import dev.keycard.server.testing.TestKeycard;
 import dev.keycard.store.redis.RealRedis;
 import dev.keycard.store.redis.RedisBudgets;
@@ -63,8 +64,8 @@ class SharedRateLimitTest {
     ServerConfig config = TestKeycard.config(dataDir);
     config = config.withAbuse(config.abuse().withRateLimits(
         new RateLimits(new RatePolicies(RatePolicy.parse(policy), List.of()))));
-    TestKeycard k = TestKeycard.startSharingBudgets(config, InstantSource.system(), c -> dev.keycard.core.change.ChangeFeed.NONE,
-        c -> RedisBudgets.open(new RedisEndpoint(redis.url(), null), Duration.ofMillis(200)));
+    TestKeycard k = TestKeycard.startSharing(config, InstantSource.system(),
+        c -> SharedState.inProcess().withBudgets(RedisBudgets.open(new RedisEndpoint(redis.url(), null), Duration.ofMillis(200))));
     open.add(k);
     return k;
   }

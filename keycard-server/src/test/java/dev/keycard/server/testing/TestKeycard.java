@@ -3,14 +3,10 @@ package dev.keycard.server.testing;
 import dev.keycard.core.account.Client;
 import dev.keycard.core.account.User;
 import dev.keycard.core.change.ChangeFeed;
-import dev.keycard.core.streamlimit.PlaybackActivity;
-import dev.keycard.core.throttle.AttemptCounters;
-import dev.keycard.core.throttle.InMemoryAttemptCounters;
 import dev.keycard.server.SharedState;
 import dev.keycard.core.audit.AuditLog;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.password.PasswordHasher;
-import dev.keycard.core.ratelimit.SharedBudgets;
 import dev.keycard.core.secret.Secrets;
 import dev.keycard.core.store.Stores;
 import dev.keycard.core.token.Scopes;
@@ -42,11 +38,8 @@ public final class TestKeycard implements AutoCloseable {
   private final Roles roles;
   private final InstantSource clock;
   private final Function<ServerConfig, Stores> backend;
-  private Function<ServerConfig, ChangeFeed> feed = c -> ChangeFeed.NONE;
-  private Function<ServerConfig, PlaybackActivity> activity = c -> null;
-  private Function<ServerConfig, AttemptCounters> attempts =
-      c -> new InMemoryAttemptCounters(InstantSource.system(), c.abuse().logins().maxTrackedKeys());
-  private Function<ServerConfig, SharedBudgets> budgets = c -> null;
+  /** What the server shares with other instances, made anew at each start (a restart closes the old). */
+  private Function<ServerConfig, SharedState> shared = c -> SharedState.inProcess();
   private KeycardServer server;
   private TestHttp http;
 
@@ -109,55 +102,24 @@ public final class TestKeycard implements AutoCloseable {
    * on a {@code RealRedis}), on the store the configuration names.
    */
   public static TestKeycard start(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed) {
-    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
-    k.feed = feed;
-    k.startServer();
-    return k;
+    return startSharing(config, clock, c -> SharedState.feed(feed.apply(c)));
   }
 
   /**
-   * With a change feed and the concurrent-stream count shared with the other instances (both called at
-   * each start, e.g. on a {@code RealRedis}).
+   * Sharing with the other instances what {@code shared} makes (called at each start: a Redis change
+   * feed, rate-limit budgets, login counters or the concurrent-stream count on a {@code RealRedis}), on
+   * the store the configuration names.
    */
-  public static TestKeycard start(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
-      Function<ServerConfig, PlaybackActivity> activity) {
+  public static TestKeycard startSharing(ServerConfig config, InstantSource clock, Function<ServerConfig, SharedState> shared) {
     TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
-    k.feed = feed;
-    k.activity = activity;
-    k.startServer();
-    return k;
-  }
-
-  /**
-   * With a change feed and the counters of failed logins shared with other instances (both on a
-   * {@code RealRedis}, say), on the store the configuration names.
-   */
-  public static TestKeycard startSharingAttempts(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
-      Function<ServerConfig, AttemptCounters> attempts) {
-    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
-    k.feed = feed;
-    k.attempts = attempts;
-    k.startServer();
-    return k;
-  }
-
-  /**
-   * With a change feed and rate-limit budgets shared with the other instances ({@code budgets} is
-   * called at each start, e.g. {@code RedisBudgets} on a {@code RealRedis}).
-   */
-  public static TestKeycard startSharingBudgets(ServerConfig config, InstantSource clock, Function<ServerConfig, ChangeFeed> feed,
-      Function<ServerConfig, SharedBudgets> budgets) {
-    TestKeycard k = new TestKeycard(config, StreamingConfig.defaults(), Roles.ALL, clock, c -> StoreFactory.open(c.store()));
-    k.feed = feed;
-    k.budgets = budgets;
+    k.shared = shared;
     k.startServer();
     return k;
   }
 
   private void startServer() {
-    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config),
-        SharedState.feed(feed.apply(config)).withPlaybackActivity(activity.apply(config))
-            .withAttempts(attempts.apply(config)).withBudgets(budgets.apply(config)), AuditLog.NONE);
+    server = KeycardServer.start(config, streaming, roles, clock, FAST_HASHER, backend.apply(config), shared.apply(config),
+        AuditLog.NONE);
     http = new TestHttp("http://127.0.0.1:" + server.port());
   }
 
