@@ -82,11 +82,15 @@ public final class JsonLinesAuditLog implements AuditLog, AutoCloseable {
         Files.createDirectories(parent);
       }
       if (!Files.exists(file)) {
-        Files.createFile(file);
-        try { // owner only where the file system says so: the trail names users and their addresses
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: its defaults apply
+        try {
+          Files.createFile(file);
+          try { // owner only where the file system says so: the trail names users and their addresses
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+          }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // another instance on the same data directory created it in between: append to theirs
         }
       }
       return new JsonLinesAuditLog(new FileOutputStream(file.toFile(), true), true, file.toString(), meters,
