@@ -39,11 +39,13 @@ for d in off local shared; do
   printf '%s' "$password" | keycard users add bench --password-stdin --scope "profile overshoot" --data-dir "$work/$d" >/dev/null
 done
 base_port=$(( 20000 + RANDOM % 10000 ))
+declare -A server_pid
 serve() { # name data-dir port [extra options]
   local name=$1 dir=$2 port=$3; shift 3
   KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" -jar "$jar" serve --data-dir "$dir" --port "$port" \
     --edge-port $(( port + 1 )) --no-demo-stream "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+  server_pid[$name]=$!
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 }
 never=1000000000/1h
@@ -70,28 +72,36 @@ curl -fsi "$shared/api/v1/me" -H "Authorization: Bearer $token_shared" | grep -q
   || { echo "the shared instance sends no RateLimit-Policy" >&2; exit 1; }
 
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
-run() { # target -> requests/s
-  local out
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+declare -A cpu
+run() { # target; sets last_rps and appends the server's CPU µs per request to cpu[target]
+  local out before after
+  before=$(cpu_ticks "${server_pid[$1]}")
   case $1 in
     off) out=$(wrk -t$threads -c$conns -d"${secs}s" -H "Authorization: Bearer $token_off" "$off/api/v1/me") ;;
     local) out=$(wrk -t$threads -c$conns -d"${secs}s" -H "Authorization: Bearer $token_local" "$local_/api/v1/me") ;;
     shared) out=$(wrk -t$threads -c$conns -d"${secs}s" -H "Authorization: Bearer $token_shared" "$shared/api/v1/me") ;;
   esac
+  after=$(cpu_ticks "${server_pid[$1]}")
   if echo "$out" | grep -q 'Non-2xx'; then echo "non-2xx answers, $1:" >&2; echo "$out" >&2; exit 1; fi
-  echo "$out" | rps
+  cpu[$1]="${cpu[$1]:-} $(echo "$out" | awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" \
+    '/requests in/ { printf "%.1f", t * 1e6 / hz / $1 }')"
+  last_rps=$(echo "$out" | rps)
 }
 targets=(off local shared)
 declare -A results
 echo "warming up..." >&2
-for t in "${targets[@]}"; do run "$t" >/dev/null; done
+for t in "${targets[@]}"; do run "$t"; done
+unset cpu; declare -A cpu # the warm-up does not count
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds..." >&2
   for k in 0 1 2; do
     t=${targets[$(( (k + round) % 3 ))]}
-    results[$t]="${results[$t]:-} $(run "$t")"
+    run "$t"
+    results[$t]="${results[$t]:-} $last_rps"
   done
 done
-for t in "${targets[@]}"; do echo "raw $t:${results[$t]}" >&2; done
+for t in "${targets[@]}"; do echo "raw $t:${results[$t]} (CPU µs/request:${cpu[$t]})" >&2; done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 read -ra o <<<"${results[off]}"
 read -ra l <<<"${results[local]}"
@@ -101,11 +111,14 @@ for k in "${!o[@]}"; do
   per_l+=("$(awk -v x="${l[$k]}" -v y="${o[$k]}" 'BEGIN { printf "%.2f", x / y }')")
   per_s+=("$(awk -v x="${s[$k]}" -v y="${o[$k]}" 'BEGIN { printf "%.2f", x / y }')")
 done
-echo "| $(nproc) cores, $rounds rounds of ${secs}s, wrk -t$threads -c$conns | req/s (median) | ÷ limit off (median) | per round |"
-echo "|---|---:|---:|---|"
-printf '| GET /api/v1/me, --rate-limit off | %.0f | 1.00 | |\n' "$(median "${o[@]}")"
-printf '| GET /api/v1/me, local buckets | %.0f | %.2f | %s |\n' "$(median "${l[@]}")" "$(median "${per_l[@]}")" "${per_l[*]}"
-printf '| GET /api/v1/me, Redis-backed buckets (--redis-url, peer instance) | %.0f | %.2f | %s |\n' "$(median "${s[@]}")" "$(median "${per_s[@]}")" "${per_s[*]}"
+read -ra co <<<"${cpu[off]}"
+read -ra cl <<<"${cpu[local]}"
+read -ra cs <<<"${cpu[shared]}"
+echo "| $(nproc) cores, $rounds rounds of ${secs}s, wrk -t$threads -c$conns | req/s (median) | ÷ limit off (median) | per round | server CPU µs per request (median) |"
+echo "|---|---:|---:|---|---:|"
+printf '| GET /api/v1/me, --rate-limit off | %.0f | 1.00 | | %.1f |\n' "$(median "${o[@]}")" "$(median "${co[@]}")"
+printf '| GET /api/v1/me, local buckets | %.0f | %.2f | %s | %.1f |\n' "$(median "${l[@]}")" "$(median "${per_l[@]}")" "${per_l[*]}" "$(median "${cl[@]}")"
+printf '| GET /api/v1/me, Redis-backed buckets (--redis-url, peer instance) | %.0f | %.2f | %s | %.1f |\n' "$(median "${s[@]}")" "$(median "${per_s[@]}")" "${per_s[*]}" "$(median "${cs[@]}")"
 
 # The overshoot: a fresh session per trial, its token hammered on both instances at once.
 allowed() { # wrk output -> 2xx answers

@@ -335,6 +335,7 @@ public final class KeycardServer implements AutoCloseable {
         Instant now = clock.instant();
         reloads.values().forEach(Runnable::run);
         playbackActivity.prune();
+        services.rateLimiter().prune();
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);

@@ -13,6 +13,12 @@ public interface RateLimiter {
 
   RateOutcome decide(AccessToken token);
 
+  /**
+   * Forgets what no longer limits anyone (budgets whose window has passed), so that memory follows
+   * the sessions in use; called now and then, off the request path.
+   */
+  default void prune() {}
+
   /** Whether the limiter answers from local buckets because its shared store is unreachable. */
   default boolean fallingBack() {
     return false;

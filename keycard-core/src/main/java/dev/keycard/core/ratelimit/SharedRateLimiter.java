@@ -15,17 +15,20 @@ import java.util.function.Consumer;
  * Per-token rate limits shared by every instance through {@link SharedBudgets} (Redis), without a
  * round trip on the hot path: each instance keeps a view of each budget (what the store last said
  * was left, minus what this instance has allowed since) and decides from it at once, sending what it
- * allowed to the store in the background, batched (at most one batch per budget in flight, and at
- * most one per {@code reportEvery} until the budget nears its margin; requests arriving meanwhile go
- * in the next). Only the last {@link #margin} requests of a window are
+ * allowed to the store in the background, batched: at most one batch per budget in flight, and,
+ * until the budget is within twice its margin, at most one per {@code reportEvery} and only once it
+ * carries a {@link #REPORT_SHARE}th of what is left or {@link #REPORT_AT_LEAST_EVERY} has passed;
+ * requests arriving meanwhile go in the next. Only the last {@link #margin} requests of a window are
  * decided by the store itself (one round trip each), so the 1,001st request of a 1,000/h policy is
  * refused on whichever instance it reaches.
  *
  * <p>Largest overshoot: a request is allowed from a stale view only while the view says more than
  * the margin is left; the view lags the other instances by what they allowed and have not yet
- * reported, about one store round trip of their traffic for that session. So the budget is exceeded
- * only when, across the other instances, one session sends more than the margin within about one
- * round trip (plus one in-flight batch) as its budget runs out.
+ * reported. Within twice the margin that is at most one pace and one store round trip of their
+ * traffic for that session (plus one in-flight batch); farther out, less than a {@link #REPORT_SHARE}th
+ * of what their own views say is left, each view being refreshed by each of its reports. So the
+ * budget is exceeded only when, across the other instances, one session sends more than the margin
+ * within about one pace and round trip as its budget runs out.
  *
  * <p>When the store fails or does not answer within {@link #STORE_TIMEOUT}, decisions fall back to
  * local buckets ({@link LocalRateLimiter}, fresh for each outage: each instance then allows the
@@ -45,6 +48,14 @@ public final class SharedRateLimiter implements RateLimiter {
    * most costs little and widens the lag by at most 10 ms of that token's traffic.
    */
   public static final Duration DEFAULT_REPORT_EVERY = Duration.ofMillis(10);
+  /**
+   * Far from its margin, a view reports once what it has not reported reaches this share of what it
+   * says is left (1/100), or {@link #REPORT_AT_LEAST_EVERY} has passed: a budget of a million costs
+   * the store a report per 10,000 requests, while one within twice its margin reports at every pace.
+   */
+  static final long REPORT_SHARE = 100;
+  /** The longest a request allowed here goes unreported (with a non-zero pace). */
+  public static final Duration REPORT_AT_LEAST_EVERY = Duration.ofSeconds(1);
   /** While falling back, how often to ask whether the store is back. */
   public static final Duration PROBE_EVERY = Duration.ofSeconds(1);
   private static final int MAX_VIEWS = 200_000;
@@ -54,16 +65,22 @@ public final class SharedRateLimiter implements RateLimiter {
   private final InstantSource clock;
   private final LocalRateLimiter fallback;
   private final Consumer<Boolean> fallbackListener;
-  private final Cache<String, View> views;
+  /** Keyed by the raw session id, and by client id apart: no key is built per request. */
+  private final Cache<String, View> sessions;
+  private final Cache<String, View> clients;
   private final AtomicBoolean fallingBack = new AtomicBoolean();
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile long lastProbeNanos;
   private final long reportEveryNanos;
   private final java.util.concurrent.Executor delayedFlush;
+  private final java.util.concurrent.Executor slowFlush =
+      CompletableFuture.delayedExecutor(REPORT_AT_LEAST_EVERY.toMillis(), TimeUnit.MILLISECONDS);
 
   /** What this instance knows of one budget; guarded by its own monitor (held for a few field updates). */
   private static final class View {
+    final RatePartition partition;
     final RatePolicy policy;
+    final String policyField;
     /** What the store said was left (after the tokens it was sent), or the quota before it said anything. */
     long confirmed;
     /** When the store's window ends (this instance's clock, nanoseconds). */
@@ -75,15 +92,23 @@ public final class SharedRateLimiter implements RateLimiter {
     /** Sent (a batch or single decisions), not yet answered. */
     long inFlight;
     boolean syncing;
-    /** When the last batch was sent (System.nanoTime), and whether a later one is scheduled. */
+    /** When the last batch was sent (the limiter's clock, nanoseconds), and whether a later one is scheduled. */
     long lastSent;
     boolean flushScheduled;
+    boolean slowFlushScheduled;
 
-    View(RatePolicy policy, long now) {
+    View(RatePartition partition, RatePolicy policy, long now) {
+      this.partition = partition;
       this.policy = policy;
+      this.policyField = RateDecision.policyField(partition, policy);
       this.confirmed = policy.quota();
       this.resetAt = now + policy.window().toNanos();
-      this.lastSent = System.nanoTime() - Duration.ofDays(1).toNanos(); // never: the first report goes at once
+      this.lastSent = now - Duration.ofDays(1).toNanos(); // never: the first report goes at once
+    }
+
+    /** Whether this view knows nothing a new one would not: its window has passed and nothing is owed. */
+    synchronized boolean spent(long now) {
+      return now >= resetAt && unsynced == 0 && inFlight == 0 && !syncing;
     }
 
     long estimate() {
@@ -102,8 +127,9 @@ public final class SharedRateLimiter implements RateLimiter {
 
   /**
    * @param reportEvery the least time between two reports of one budget from this instance (a pace
-   *                    for the store's sake, kept on the JVM's monotonic clock); zero reports each
-   *                    batch as soon as the previous one is answered
+   *                    for the store's sake, kept on {@code clock}, read once per decision; a clock set back
+   *                    only delays a report until the flush scheduled one pace later); zero reports
+   *                    each batch as soon as the previous one is answered
    */
   public SharedRateLimiter(RatePolicies policies, SharedBudgets budgets, InstantSource clock,
       Consumer<Boolean> fallbackListener, Duration reportEvery) {
@@ -114,8 +140,9 @@ public final class SharedRateLimiter implements RateLimiter {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.fallbackListener = Objects.requireNonNull(fallbackListener, "fallbackListener");
     this.fallback = new LocalRateLimiter(policies, clock);
-    this.views = Caffeine.newBuilder().maximumSize(MAX_VIEWS)
-        .expireAfterAccess(LocalRateLimiter.longestWindow(policies)).build();
+    // Size-bounded only: a cache with expiry reads the clock on every lookup (see LocalRateLimiter); prune() expires.
+    this.sessions = Caffeine.newBuilder().maximumSize(MAX_VIEWS).build();
+    this.clients = Caffeine.newBuilder().maximumSize(MAX_VIEWS).build();
   }
 
   /**
@@ -137,19 +164,23 @@ public final class SharedRateLimiter implements RateLimiter {
     if (policy == null) {
       return RateDecision.UNLIMITED;
     }
-    RatePartition partition = RatePartition.of(token);
     if (fallingBack.get()) {
       probe();
-      return fallback.decide(partition, policy);
+      return fallback.decide(token);
     }
+    // One clock read per decision: the pace, the window and the decision's time all use it.
     long now = nanos();
-    View v = views.get(partition.key(), k -> new View(policy, now));
-    if (!v.policy.equals(policy)) {
-      v = new View(policy, now);
-      views.put(partition.key(), v);
+    String sid = token.sessionId();
+    Cache<String, View> views = sid != null ? sessions : clients;
+    String id = sid != null ? sid : token.clientId();
+    View v = views.getIfPresent(id);
+    if (v == null || (v.policy != policy && !v.policy.equals(policy))) { // new, or another policy now
+      View fresh = new View(RatePartition.of(token), policy, now);
+      v = views.asMap().compute(id, (k, old) -> old != null && old.policy.equals(policy) ? old : fresh);
     }
+    RatePartition partition = v.partition;
     long batch = 0;
-    boolean schedule = false;
+    Report report = Report.NONE;
     RateDecision local = null;
     synchronized (v) {
       if (now >= v.resetAt) { // the store's window has ended: a new quota, until it says otherwise
@@ -159,27 +190,20 @@ public final class SharedRateLimiter implements RateLimiter {
       }
       long estimate = v.estimate();
       if (v.known && estimate <= 0) {
-        local = RateDecision.of(false, partition, policy, 0, v.resetAt - now, now / 1_000_000L);
+        local = RateDecision.of(false, partition, policy, v.policyField, 0, v.resetAt - now, now / 1_000_000L);
       } else if (estimate > margin(policy)) {
         v.unsynced++;
-        local = RateDecision.of(true, partition, policy, estimate - 1, v.resetAt - now, now / 1_000_000L);
-        if (!v.syncing) {
-          // Near the margin, at once: the other instances' views must catch up before it is reached.
-          if (System.nanoTime() - v.lastSent >= reportEveryNanos || estimate <= 2 * margin(policy)) {
-            batch = startBatch(v);
-          } else if (!v.flushScheduled) {
-            v.flushScheduled = true;
-            schedule = true;
-          }
-        }
+        local = RateDecision.of(true, partition, policy, v.policyField, estimate - 1, v.resetAt - now, now / 1_000_000L);
+        report = report(v, now);
+        batch = report == Report.NOW ? startBatch(v, now) : 0;
       } else {
         v.inFlight++;
       }
     }
     if (batch > 0) {
-      send(partition.key(), v, batch);
-    } else if (schedule) {
-      scheduleFlush(partition.key(), v);
+      send(v, batch);
+    } else {
+      scheduleFlush(v, report);
     }
     if (local != null) {
       return local;
@@ -187,24 +211,67 @@ public final class SharedRateLimiter implements RateLimiter {
     return new RateOutcome.Later(exact(partition, policy, v));
   }
 
-  private void scheduleFlush(String key, View v) {
-    delayedFlush.execute(() -> {
+  /** What to do with what a view has not reported yet. */
+  private enum Report { NONE, NOW, SOON, LATER }
+
+  /**
+   * Under {@code v}'s monitor: whether to report now, in a pace ({@link Report#SOON}) or within
+   * {@link #REPORT_AT_LEAST_EVERY} ({@link Report#LATER}), and marks the flush it asks for as scheduled.
+   * Near the margin a report goes at once: the other instances' views must catch up before it is
+   * reached. Far from it, a report waits until it carries a {@link #REPORT_SHARE}th of what the view
+   * says is left, so a budget that is nowhere near its end costs the store one report a second.
+   */
+  private Report report(View v, long now) {
+    if (v.syncing || v.unsynced == 0) {
+      return Report.NONE;
+    }
+    long estimate = v.estimate();
+    long since = now - v.lastSent;
+    if (estimate <= 2 * margin(v.policy) || reportEveryNanos == 0) {
+      return Report.NOW;
+    }
+    if (v.unsynced * REPORT_SHARE >= estimate || since >= REPORT_AT_LEAST_EVERY.toNanos()) {
+      if (since >= reportEveryNanos) {
+        return Report.NOW;
+      }
+      if (v.flushScheduled) {
+        return Report.NONE;
+      }
+      v.flushScheduled = true;
+      return Report.SOON;
+    }
+    if (v.slowFlushScheduled) {
+      return Report.NONE;
+    }
+    v.slowFlushScheduled = true;
+    return Report.LATER;
+  }
+
+  private void scheduleFlush(View v, Report report) {
+    if (report != Report.SOON && report != Report.LATER) {
+      return;
+    }
+    (report == Report.SOON ? delayedFlush : slowFlush).execute(() -> {
       long n = 0;
       synchronized (v) {
-        v.flushScheduled = false;
+        if (report == Report.SOON) {
+          v.flushScheduled = false;
+        } else {
+          v.slowFlushScheduled = false;
+        }
         if (!v.syncing && v.unsynced > 0) {
-          n = startBatch(v);
+          n = startBatch(v, nanos());
         }
       }
       if (n > 0) {
-        send(key, v, n);
+        send(v, n);
       }
     });
   }
 
-  private static long startBatch(View v) {
+  private static long startBatch(View v, long now) {
     long n = v.unsynced;
-    v.lastSent = System.nanoTime();
+    v.lastSent = now;
     v.syncing = true;
     v.unsynced = 0;
     v.inFlight += n;
@@ -212,35 +279,32 @@ public final class SharedRateLimiter implements RateLimiter {
   }
 
   /** Sends what this instance allowed; the answer refreshes the view. */
-  private void send(String key, View v, long n) {
+  private void send(View v, long n) {
     CompletableFuture<SharedBudgets.Budget> sent;
     try {
-      sent = budgets.consume(key, v.policy, n).toCompletableFuture();
+      sent = budgets.consume(v.partition.key(), v.policy, n).toCompletableFuture();
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
     sent.orTimeout(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((b, failure) -> {
       long next = 0;
-      boolean later = false;
+      Report report = Report.NONE;
+      long now = nanos();
       synchronized (v) {
         v.inFlight -= n;
         v.syncing = false;
         if (failure == null) {
           update(v, b);
-          if (v.unsynced > 0 && System.nanoTime() - v.lastSent >= reportEveryNanos) {
-            next = startBatch(v);
-          } else if (v.unsynced > 0 && !v.flushScheduled) {
-            v.flushScheduled = true;
-            later = true;
-          }
+          report = report(v, now);
+          next = report == Report.NOW ? startBatch(v, now) : 0;
         }
       }
       if (failure != null) {
         fallBack();
       } else if (next > 0) {
-        send(key, v, next);
-      } else if (later) {
-        scheduleFlush(key, v);
+        send(v, next);
+      } else {
+        scheduleFlush(v, report);
       }
     });
   }
@@ -272,7 +336,7 @@ public final class SharedRateLimiter implements RateLimiter {
         fallBack();
         return fallback.decide(partition, policy);
       }
-      return RateDecision.of(b.consumed(), partition, policy, remaining, b.nanosToReset(), clock.millis());
+      return RateDecision.of(b.consumed(), partition, policy, v.policyField, remaining, b.nanosToReset(), clock.millis());
     });
   }
 
@@ -300,10 +364,20 @@ public final class SharedRateLimiter implements RateLimiter {
       probing.set(false);
       // Views from before the outage are stale: start again from what the store says.
       if (failure == null && fallingBack.compareAndSet(true, false)) {
-        views.invalidateAll();
+        sessions.invalidateAll();
+        clients.invalidateAll();
         fallbackListener.accept(false);
       }
     });
+  }
+
+  /** Forgets the views whose window has passed with nothing owed to the store, and the fallback's full buckets. */
+  @Override
+  public void prune() {
+    long now = nanos();
+    sessions.asMap().values().removeIf(v -> v.spent(now));
+    clients.asMap().values().removeIf(v -> v.spent(now));
+    fallback.prune();
   }
 
   private long nanos() {

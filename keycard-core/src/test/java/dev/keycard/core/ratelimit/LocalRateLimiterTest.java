@@ -69,11 +69,34 @@ class LocalRateLimiterTest {
   }
 
   @Test
-  void idleBucketsAreEvictedSoMemoryStaysBounded() {
+  void bucketsBeyondTheBoundAreEvictedSoMemoryStaysBounded() {
     LocalRateLimiter limiter = new LocalRateLimiter(new RatePolicies(RatePolicy.parse("1/1h"), List.of()), clock, 100);
     for (int i = 0; i < 10_000; i++) {
       limiter.decide(token("web", "s" + i));
     }
     assertThat(limiter.size()).isLessThanOrEqualTo(200);
+  }
+
+  @Test
+  void pruneForgetsBucketsWhoseWindowHasPassedAndKeepsTheOthersCounting() {
+    LocalRateLimiter limiter = new LocalRateLimiter(new RatePolicies(RatePolicy.parse("3/1m"), List.of()), clock);
+    limiter.decide(token("web", "idle"));
+    clock.advance(Duration.ofSeconds(30));
+    limiter.decide(token("web", "busy"));
+    limiter.decide(token("ci", null));
+    clock.advance(Duration.ofSeconds(31)); // idle's window has passed, busy's has not
+    limiter.prune();
+    assertThat(limiter.size()).isEqualTo(2); // busy and the client
+    assertThat(decided(limiter.decide(token("web", "busy"))).remaining()).isEqualTo(1);
+    assertThat(decided(limiter.decide(token("web", "idle"))).remaining()).isEqualTo(2);
+  }
+
+  @Test
+  void anAllowedDecisionNeedsNoTimeButARefusalSaysWhenItWasTaken() {
+    LocalRateLimiter limiter = new LocalRateLimiter(new RatePolicies(RatePolicy.parse("1/1h"), List.of()), clock);
+    limiter.decide(token("web", "s1"));
+    RateDecision refused = decided(limiter.decide(token("web", "s1")));
+    assertThat(refused.atMillis()).isEqualTo(clock.millis());
+    assertThat(refused.resetAtMillis()).isEqualTo(clock.millis() + 3600_000);
   }
 }

@@ -86,6 +86,50 @@ class SharedRateLimiterTest {
     assertThat(decide(a, "s1").allowed()).isTrue();
   }
 
+  /**
+   * With a pace (as {@code keycard serve} runs it), a budget far from its end is reported rarely: a
+   * report once the unreported requests reach a hundredth of what is left. Near the end every
+   * request is still counted: the request after the quota is refused on either instance.
+   */
+  @Test
+  void withAPaceABudgetFarFromItsEndIsReportedRarelyAndTheEndIsStillExact() {
+    RatePolicies policies = new RatePolicies(RatePolicy.parse("20000/1h"), List.of());
+    SharedRateLimiter a = new SharedRateLimiter(policies, store, clock, fallbacks::add, Duration.ofMillis(10));
+    SharedRateLimiter b = new SharedRateLimiter(policies, store, clock, fallbacks::add, Duration.ofMillis(10));
+    for (int i = 0; i < 1000; i++) { // a second of traffic
+      clock.advance(Duration.ofMillis(1));
+      decide(a, "s1");
+    }
+    // A report per 200 requests (a hundredth of the 20,000 left), where the pace alone would allow 100.
+    assertThat(store.calls.get()).as("reports for 1,000 requests far from the end").isLessThanOrEqualTo(10);
+    int allowed = 1000;
+    for (int i = 0; i < 30_000 && allowed < 20_000 + 5; i++) {
+      clock.advance(Duration.ofMillis(20));
+      if (decide(i % 2 == 0 ? b : a, "s1").allowed()) {
+        allowed++;
+      }
+    }
+    assertThat(allowed).isEqualTo(20_000);
+    assertThat(decide(a, "s1").allowed()).isFalse();
+    assertThat(decide(b, "s1").allowed()).isFalse();
+  }
+
+  @Test
+  void pruneKeepsAViewWhoseWindowIsRunningSoASpentBudgetIsStillRefusedLocally() {
+    SharedRateLimiter a = instance("20/1h");
+    for (int i = 0; i < 20; i++) {
+      decide(a, "s1");
+    }
+    clock.advance(Duration.ofMinutes(59));
+    a.prune();
+    int calls = store.calls.get();
+    assertThat(decide(a, "s1").allowed()).isFalse();
+    assertThat(store.calls.get()).as("still decided from the view").isEqualTo(calls);
+    clock.advance(Duration.ofMinutes(1));
+    a.prune(); // the window has passed and nothing is owed: a new view starts from the store's answer
+    assertThat(decide(a, "s1").allowed()).isTrue();
+  }
+
   @Test
   void storeDownFallsBackToLocalBucketsOnceThenSharesAgainWhenItIsBack() {
     SharedRateLimiter a = instance("20/1h");
