@@ -4,7 +4,8 @@
 # 16), the JVM's peak RSS (VmHWM) under each, and one user's refresh latency (p50/p99) without and
 # during a login flood of 800 connections sending wrong passwords. Throttling is off in these runs
 # (--login-failures-per-account 0): they measure what reaches Argon2id, the part throttling cannot
-# stop (many accounts from many addresses). The last row is the flood with the default throttling.
+# stop (many accounts from many addresses). The flood rows compare refusals answered at once with
+# refusals held for --login-refusal-hold; the last row is the flood with the defaults.
 # Needs wrk. Usage: bench/logins.sh [seconds per run, default 15]. Prints a Markdown table.
 # Side by side with a running Keycloak (not installed by this script): set KEYCLOAK_TOKEN_URL (its
 # realm's token endpoint), KEYCLOAK_USER and KEYCLOAK_PASSWORD_FILE (a user of that realm) and the same
@@ -133,9 +134,12 @@ echo "measuring logins/s..." >&2
   echo
   echo "| login flood (800 connections, wrong passwords) | refresh p50 / p99 ms, quiet | refresh p50 / p99 ms, during the flood | flood answers/s | RSS MiB before | peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|---:|"
-  flood "throttling off, $cores hashing threads" --login-failures-per-account 0
-  flood "throttling off, 16 hashing threads" --login-failures-per-account 0 --hashing-threads 16 --hashing-queue 128
-  flood "default throttling (one address, one account)"
+  flood "throttling off, $cores hashing threads, refusals answered at once (--login-refusal-hold 0s)" \
+    --login-failures-per-account 0 --login-refusal-hold 0s
+  flood "throttling off, $cores hashing threads, refusals held 1 s (the default hold)" --login-failures-per-account 0
+  flood "throttling off, 16 hashing threads, refusals at once (as before)" --login-failures-per-account 0 \
+    --hashing-threads 16 --hashing-queue 128 --login-refusal-hold 0s
+  flood "default throttling and hold (one address, one account)"
   echo
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 }

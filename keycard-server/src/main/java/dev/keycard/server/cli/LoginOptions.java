@@ -46,9 +46,15 @@ final class LoginOptions {
   Integer hashingThreads;
 
   @Option(names = "--hashing-queue", paramLabel = "N",
-      description = "Logins waiting for a hashing thread; beyond it a login is answered 503 with Retry-After at once. "
-          + "Default: 8 per hashing thread")
+      description = "Logins waiting for a hashing thread; beyond it a login is answered 503 with Retry-After "
+          + "(after --login-refusal-hold). Default: 8 per hashing thread")
   Integer hashingQueue;
+
+  @Option(names = "--login-refusal-hold", paramLabel = "DURATION", defaultValue = "1s",
+      description = "How long a refused login or client authentication (429 throttled, 503 hashing queue full) waits "
+          + "for its answer, on a timer, so that a flood costs one answer per connection per hold; 0s answers at once. "
+          + "At most 10s. Default: ${DEFAULT-VALUE}")
+  String refusalHold;
 
   @Mixin
   Argon2Options argon2;
@@ -63,7 +69,7 @@ final class LoginOptions {
     int threads = hashingThreads == null ? DEFAULTS.hashingThreads() : hashingThreads;
     int queue = hashingQueue == null ? 8 * threads : hashingQueue;
     return new LoginThrottling(policy, threads, queue, argon2.memoryKib, argon2.iterations, argon2.parallelism,
-        DEFAULTS.maxTrackedKeys());
+        DEFAULTS.maxTrackedKeys(), duration("--login-refusal-hold", refusalHold));
   }
 
   /** Hashes new passwords with the configured parameters. */

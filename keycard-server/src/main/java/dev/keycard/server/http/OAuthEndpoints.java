@@ -172,7 +172,8 @@ final class OAuthEndpoints {
           switch (ar.result()) {
             case Decision.Refuse r -> {
               credentials.clientAuthenticationThrottled(client.clientId(), address, r.limitedBy());
-              SessionEndpoints.throttled(ctx, r.retryAfter());
+              SessionEndpoints.afterHold(vertx, credentials.refusalHold(), ctx,
+                  () -> SessionEndpoints.throttled(ctx, r.retryAfter()));
             }
             case Decision.Proceed go when go.delay().isZero() -> {
               ctx.put(CLIENT_TICKET, go.ticket());

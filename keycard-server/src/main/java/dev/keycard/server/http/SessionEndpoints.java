@@ -39,8 +39,8 @@ final class SessionEndpoints {
    * {@code POST /auth/login} with {@code {"username","password"}} (and optionally {@code "scope"}). A
    * wrong user and a wrong password get the same 401 body; the core spends the same Argon2id time on
    * both. The attempt is throttled first ({@link CredentialThrottle}): a refused attempt is answered
-   * 429 at once, a delayed one waits on a timer (no thread is held), and only then is its password
-   * checked, on the bounded hashing pool (503 at once when its queue is full).
+   * 429 after the refusal hold, a delayed one waits on a timer (no thread is held), and only then is its
+   * password checked, on the bounded hashing pool (503, after the hold, when its queue is full).
    */
   void login(RoutingContext ctx) {
     if (!Requests.requireMediaType(ctx, Responses.JSON)) {
@@ -68,7 +68,7 @@ final class SessionEndpoints {
         switch (ar.result()) {
           case Decision.Refuse r -> {
             credentials.loginThrottled(u, address, r.limitedBy());
-            throttled(ctx, r.retryAfter());
+            afterHold(vertx, credentials.refusalHold(), ctx, () -> throttled(ctx, r.retryAfter()));
           }
           case Decision.Proceed go when go.delay().isZero() -> attempt(ctx, context, u, p, (String) scope, address, go);
           case Decision.Proceed go ->
@@ -123,8 +123,26 @@ final class SessionEndpoints {
     if (!queued) {
       credentials.throttle().loginNotAttempted(go.ticket());
       credentials.loginBusy();
-      busy(ctx);
+      afterHold(vertx, credentials.refusalHold(), ctx, () -> busy(ctx));
     }
+  }
+
+  /**
+   * Answers a refused credential attempt (429, 503) once {@code hold} has passed, on a timer (no
+   * thread waits): a client hammering the login endpoint gets one answer per connection and hold, so
+   * a flood costs the event loops what its connections allow rather than all it can send, and the
+   * other endpoints keep their latency (bench/logins.sh). A client gone meanwhile gets nothing.
+   */
+  static void afterHold(Vertx vertx, Duration hold, RoutingContext ctx, Runnable answer) {
+    if (hold.isZero()) {
+      answer.run();
+      return;
+    }
+    vertx.setTimer(hold.toMillis(), id -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        answer.run();
+      }
+    });
   }
 
   /**

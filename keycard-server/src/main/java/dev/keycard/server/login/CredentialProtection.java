@@ -7,6 +7,7 @@ import dev.keycard.core.throttle.CredentialThrottle.LimitedBy;
 import dev.keycard.server.monitoring.Monitoring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -32,9 +33,12 @@ public final class CredentialProtection implements AutoCloseable {
   private final Counter clientThrottled;
   private final Counter throttledLogins;
   private final Counter throttledClients;
+  private final Duration refusalHold;
 
+  /** @param refusalHold how long a refused attempt waits for its answer ({@code --login-refusal-hold}) */
   public CredentialProtection(CredentialThrottle throttle, HashingPool hashing, Monitoring monitoring,
-      InstantSource clock) {
+      InstantSource clock, Duration refusalHold) {
+    this.refusalHold = refusalHold;
     this.throttle = throttle;
     this.hashing = hashing;
     this.monitoring = monitoring;
@@ -58,6 +62,11 @@ public final class CredentialProtection implements AutoCloseable {
 
   public HashingPool hashing() {
     return hashing;
+  }
+
+  /** How long a refused attempt (429 throttled, 503 busy) waits for its answer; zero for at once. */
+  public Duration refusalHold() {
+    return refusalHold;
   }
 
   public void loginSucceeded(String username, String address) {

@@ -20,6 +20,7 @@ public final class CredentialProtections {
   public static CredentialProtection on(AttemptCounters counters, LoginThrottling config, Monitoring monitoring,
       InstantSource clock) {
     return new CredentialProtection(new CredentialThrottle(counters, config.policy()),
-        new HashingPool(config.hashingThreads(), config.hashingQueue(), monitoring.meters()), monitoring, clock);
+        new HashingPool(config.hashingThreads(), config.hashingQueue(), monitoring.meters()), monitoring, clock,
+        config.refusalHold());
   }
 }

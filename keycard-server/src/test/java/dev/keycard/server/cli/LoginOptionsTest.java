@@ -44,18 +44,20 @@ class LoginOptionsTest {
     assertThat(c.argon2MemoryKib()).isEqualTo(19 * 1024);
     assertThat(c.argon2Iterations()).isEqualTo(2);
     assertThat(c.argon2Parallelism()).isEqualTo(1);
+    assertThat(c.refusalHold()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
   void flagsAndEnvironmentSetLimitsPoolAndArgon2Parameters() {
     LoginOptions o = options(Map.of("KEYCARD_ARGON2_MEMORY", "7168", "KEYCARD_HASHING_THREADS", "3"),
         "--argon2-iterations", "5", "--login-failures-per-account", "6", "--login-throttle-window", "5m",
-        "--hashing-queue", "10");
+        "--hashing-queue", "10", "--login-refusal-hold", "0s");
     LoginThrottling c = o.toConfig();
     assertThat(c.policy().accountFailures()).isEqualTo(6);
     assertThat(c.policy().window()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.hashingThreads()).isEqualTo(3);
     assertThat(c.hashingQueue()).isEqualTo(10);
+    assertThat(c.refusalHold()).isZero();
     assertThat(o.hasher(new SecureRandom()).hash("pw")).startsWith("$argon2id$v=19$m=7168,t=5,p=1$");
   }
 
@@ -77,6 +79,8 @@ class LoginOptionsTest {
     assertThat(run("serve", "--argon2-memory", "4")[2]).contains("--argon2-memory");
     assertThat(run("serve", "--hashing-threads", "0")[2]).contains("--hashing-threads");
     assertThat(run("serve", "--login-throttle-window", "0s")[2]).contains("--login-throttle-window");
+    assertThat(run("serve", "--login-refusal-hold", "11s")[2]).contains("--login-refusal-hold");
+    assertThat(run("serve", "--login-refusal-hold", "soon")[2]).contains("--login-refusal-hold");
     assertThat(run("users", "add", "x", "--password-stdin", "--argon2-iterations", "0")[2])
         .contains("--argon2-iterations");
   }

@@ -37,6 +37,8 @@ class LoginThrottlingTest {
   /** The default limits, with delays short enough for a test (the defaults are 1 s doubling to 8 s). */
   static final ThrottlePolicy POLICY = new ThrottlePolicy(10, 100, 20, Duration.ofMinutes(15), Duration.ofDays(30),
       Duration.ofMillis(20), Duration.ofMillis(80));
+  /** The refusal hold, shorter than the default second so that the tests' many refusals stay quick. */
+  static final Duration HOLD = Duration.ofMillis(300);
 
   @TempDir
   Path dataDir;
@@ -47,7 +49,7 @@ class LoginThrottlingTest {
 
   static ServerConfig throttled(ServerConfig c) {
     return c.withAbuse(c.abuse().withTrustedProxies(TrustedProxies.parse("127.0.0.1"))
-        .withLogins(LoginThrottling.defaults().withPolicy(POLICY)));
+        .withLogins(LoginThrottling.defaults().withPolicy(POLICY).withRefusalHold(HOLD)));
   }
 
   @BeforeEach
@@ -84,6 +86,26 @@ class LoginThrottlingTest {
   private double counter(String name, String tag, String value) {
     MeterRegistry meters = keycard.server().services().monitoring().meters();
     return meters.counter(name, tag, value).count();
+  }
+
+  /**
+   * A refused attempt waits for its 429 (a timer, no thread; a second by default), so a flood gets one
+   * answer per connection per hold; meanwhile the server answers everyone else at once.
+   */
+  @Test
+  void aRefusedAttemptIsAnsweredAfterTheHoldWhileOtherRequestsAreAnsweredAtOnce() {
+    for (int i = 0; i < POLICY.accountFailures(); i++) {
+      assertThat(login("alice", "guess " + i, "198.51.100.7").status()).isEqualTo(401);
+    }
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<String>> refused = loginAsync("alice", "one more guess", "198.51.100.7");
+    assertThat(http.get("/health").status()).isEqualTo(200);
+    assertThat(refused).as("still held while /health was answered").isNotDone();
+    HttpResponse<String> answer = refused.join();
+    assertThat(answer.statusCode()).isEqualTo(429);
+    assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(HOLD);
   }
 
   @Test
