@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,11 +68,7 @@ public final class RedisAttemptCounters implements AttemptCounters {
     this.retry = Objects.requireNonNull(retry, "retry");
     this.redis = new RedisConnections(endpoint, retry);
     this.local = new InMemoryAttemptCounters(clock, maxLocalKeys);
-    this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keycard-redis-throttle-connect");
-      t.setDaemon(true);
-      return t;
-    });
+    this.connector = RedisConnections.backgroundThread("keycard-redis-throttle-connect");
   }
 
   /**

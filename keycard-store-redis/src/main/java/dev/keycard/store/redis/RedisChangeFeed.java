@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +54,7 @@ public final class RedisChangeFeed implements ChangeFeed {
   private RedisChangeFeed(RedisEndpoint endpoint, Duration retry) {
     this.retry = Objects.requireNonNull(retry, "retry");
     this.redis = new RedisConnections(endpoint, retry);
-    this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keycard-redis-connect");
-      t.setDaemon(true);
-      return t;
-    });
+    this.connector = RedisConnections.backgroundThread("keycard-redis-connect");
     redis.client().addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,11 +79,7 @@ public final class RedisPlaybackActivity implements PlaybackActivity {
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.local = new InMemoryPlaybackActivity(limit, clock);
-    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keycard-playback-marks");
-      t.setDaemon(true);
-      return t;
-    });
+    this.flusher = RedisConnections.backgroundThread("keycard-playback-marks");
   }
 
   /**
