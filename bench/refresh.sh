@@ -5,13 +5,17 @@
 # loopback port, a generated password, durable as shipped: fsync and synchronous_commit on) and
 # stops; as root it runs as the postgres system user. Needs wrk and PostgreSQL's server binaries
 # (apt-get install wrk postgresql).
-# Usage: bench/refresh.sh [seconds per run, default 15]. Prints a Markdown table.
+# Usage: bench/refresh.sh [seconds per run, default 15] [warm-up seconds, default 30]. Prints a Markdown table.
+# The warm-up is long on purpose: after 5 s of refreshes the JIT's C2 compiler still took about a
+# quarter of keycard's CPU (0.46 ms of 1.98 ms per refresh, measured per thread), so a short warm-up
+# measured compilation, not the server. JMH warms the RSA loop up the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Every server this script starts gets a management listener (/metrics) on a free port of its own.
 export KEYCARD_MANAGEMENT_PORT=${KEYCARD_MANAGEMENT_PORT:-0}
 . .mvn/find-jdk.sh
 secs=${1:-15}
+warmup=${2:-30}
 threads=2
 conns=16
 command -v wrk >/dev/null || { echo "bench/refresh.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
@@ -82,7 +86,7 @@ measure() {
   head -n 64 "$tokens" >"$tokens.warm"
   tail -n +65 "$tokens" >"$tokens.run"
   KEYCARD_REFRESH_TOKENS="$tokens.warm" KEYCARD_WRK_THREADS=$threads \
-    wrk -t$threads -c$conns -d5s -s bench/refresh.lua "$base" >/dev/null
+    wrk -t$threads -c$conns -d"${warmup}s" -s bench/refresh.lua "$base" >/dev/null
   local out before after
   before=$(cpu_ticks)
   out=$(KEYCARD_REFRESH_TOKENS="$tokens.run" KEYCARD_WRK_THREADS=$threads \
@@ -129,7 +133,7 @@ read -r postgres_cpu postgres_db_cpu <"$work/cpu-postgres"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 cat <<TABLE
-| run ($(nproc) cores, ${secs}s each, wrk -t$threads -c$conns) | raw RSA-2048 signatures/s (JMH, $(nproc) threads, just before) | refresh grants/s | ÷ RSA |
+| run ($(nproc) cores, ${secs}s each after ${warmup}s of warm-up, wrk -t$threads -c$conns) | raw RSA-2048 signatures/s (JMH, $(nproc) threads, just before) | refresh grants/s | ÷ RSA |
 |---|---:|---:|---:|
 | embedded H2 (${embedded_bad:-0} non-2xx) | $rsa_embedded | $embedded | $(ratio "$embedded" "$rsa_embedded") |
 | PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') (${postgres_bad:-0} non-2xx) | $rsa_postgres | $postgres | $(ratio "$postgres" "$rsa_postgres") |
