@@ -336,6 +336,9 @@ public final class KeycardServer implements AutoCloseable {
         reloads.values().forEach(Runnable::run);
         playbackActivity.prune();
         services.rateLimiter().prune();
+        if (services.admin() != null) {
+          services.admin().activity().prune();
+        }
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);

@@ -80,11 +80,12 @@ public final class AnomalyDetector {
     this.newSession = k -> new SessionUse(capacity);
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     Duration sessionMemory = b.sharingWindow.compareTo(SESSION_MEMORY) > 0 ? b.sharingWindow : SESSION_MEMORY;
-    this.apiSessions = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(sessionMemory)
+    // Maintenance on the caller, as in VerifiedTokenCache: no pool thread woken per bearer check.
+    this.apiSessions = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(sessionMemory)
         .maximumSize(MAX_SESSIONS).build();
-    this.playbackSessions = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(sessionMemory)
+    this.playbackSessions = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(sessionMemory)
         .maximumSize(MAX_SESSIONS).build();
-    this.accounts = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(ACCOUNT_MEMORY)
+    this.accounts = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(ACCOUNT_MEMORY)
         .maximumSize(MAX_ACCOUNTS).build();
   }
 

@@ -52,8 +52,8 @@ public final class LocalRateLimiter implements RateLimiter {
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = clock;
     this.time = timeMeter(clock);
-    this.sessions = Caffeine.newBuilder().maximumSize(maxBuckets).build();
-    this.clients = Caffeine.newBuilder().maximumSize(maxBuckets).build();
+    this.sessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxBuckets).build();
+    this.clients = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxBuckets).build();
   }
 
   /** Bucket4j's clock from the injected one; milliseconds are precise enough for windows of a second or more. */

@@ -141,8 +141,8 @@ public final class SharedRateLimiter implements RateLimiter {
     this.fallbackListener = Objects.requireNonNull(fallbackListener, "fallbackListener");
     this.fallback = new LocalRateLimiter(policies, clock);
     // Size-bounded only: a cache with expiry reads the clock on every lookup (see LocalRateLimiter); prune() expires.
-    this.sessions = Caffeine.newBuilder().maximumSize(MAX_VIEWS).build();
-    this.clients = Caffeine.newBuilder().maximumSize(MAX_VIEWS).build();
+    this.sessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_VIEWS).build();
+    this.clients = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_VIEWS).build();
   }
 
   /**

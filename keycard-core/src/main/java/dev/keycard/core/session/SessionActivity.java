@@ -25,6 +25,7 @@ public final class SessionActivity {
 
   private final InstantSource clock;
   private final Cache<String, Entry> sessions;
+  private final long idleMillis;
 
   /**
    * @param idle        a session not used for this long is forgotten (the refresh idle lifetime)
@@ -35,11 +36,12 @@ public final class SessionActivity {
     if (idle.isNegative() || idle.isZero() || maxSessions < 1) {
       throw new IllegalArgumentException("idle must be positive and maxSessions at least 1");
     }
-    // Caffeine's clock is the injected one, so tests move expiry with the rest of time; millis, since
-    // the system clock gives those without allocating an Instant at every cache access.
+    this.idleMillis = idle.toMillis();
+    // Bounded by size only: an expiring Caffeine cache reads its ticker (the clock, ~30 ns here) on
+    // every lookup, and this one is looked up on every bearer check. Idleness is judged from the
+    // entry's own last touch instead: by of() at once, and by prune() to free the memory.
     this.sessions = Caffeine.newBuilder()
-        .ticker(() -> clock.millis() * 1_000_000L)
-        .expireAfterAccess(idle)
+        .executor(Runnable::run) // maintenance on the caller, as in VerifiedTokenCache
         .maximumSize(maxSessions)
         .build();
   }
@@ -56,6 +58,7 @@ public final class SessionActivity {
     if (last == null || now - last.atMillis() >= RESOLUTION_MILLIS || !Objects.equals(last.clientIp(), clientIp)) {
       // Two event loops may record the same session at once: the last write wins, and both are "now".
       entry.lastUse = new Use(now, clientIp);
+      entry.touchedMillis = now;
     }
   }
 
@@ -66,6 +69,7 @@ public final class SessionActivity {
   public void streamStarted(String sessionId, String streamId, Instant liveUntil) {
     Entry entry = sessions.get(sessionId, k -> new Entry());
     Instant now = clock.instant();
+    entry.touchedMillis = now.toEpochMilli();
     synchronized (entry) {
       entry.streams.removeIf(s -> !s.liveUntil().isAfter(now) || s.streamId().equals(streamId));
       if (entry.streams.size() >= MAX_STREAMS_PER_SESSION) {
@@ -78,10 +82,10 @@ public final class SessionActivity {
   /** What this process saw of the session, or empty when it saw nothing (or forgot it). */
   public Optional<Seen> of(String sessionId) {
     Entry entry = sessions.getIfPresent(sessionId);
-    if (entry == null) {
+    Instant now = clock.instant();
+    if (entry == null || idle(entry, now.toEpochMilli())) {
       return Optional.empty();
     }
-    Instant now = clock.instant();
     List<ActiveStream> live;
     synchronized (entry) {
       live = entry.streams.stream().filter(s -> s.liveUntil().isAfter(now)).toList();
@@ -89,6 +93,25 @@ public final class SessionActivity {
     Use use = entry.lastUse;
     return Optional.of(new Seen(use == null ? null : Instant.ofEpochMilli(use.atMillis()),
         use == null ? null : use.clientIp(), live));
+  }
+
+  /**
+   * Drops the sessions unused for the idle lifetime, so memory follows the sessions in use; the
+   * server's maintenance job calls it every few seconds. Until then they are already invisible to
+   * {@link #of}.
+   */
+  public void prune() {
+    long now = clock.millis();
+    sessions.asMap().values().removeIf(entry -> idle(entry, now));
+  }
+
+  /** How many sessions are held in memory, idle ones not yet pruned included. */
+  long remembered() {
+    return sessions.estimatedSize();
+  }
+
+  private boolean idle(Entry entry, long nowMillis) {
+    return nowMillis - entry.touchedMillis >= idleMillis;
   }
 
   /** Forgets a session (it was revoked). */
@@ -114,6 +137,8 @@ public final class SessionActivity {
 
   private static final class Entry {
     volatile Use lastUse;
+    /** The last use or stream start: the idle lifetime runs from here. */
+    volatile long touchedMillis;
     final ArrayDeque<ActiveStream> streams = new ArrayDeque<>(2);
   }
 }

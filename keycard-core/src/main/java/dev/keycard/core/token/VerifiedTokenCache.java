@@ -30,7 +30,11 @@ public final class VerifiedTokenCache {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
     this.validity = Objects.requireNonNull(validity, "validity");
+    // Maintenance on the caller (a few entries per call, under a tryLock): the default hands it to
+    // ForkJoinPool.commonPool(), and waking a pool thread cost more than the lookup it follows
+    // (futex wake-ups were ~0.5 µs of /api/v1/me's 22 µs, profiled with perf).
     this.verified = Caffeine.newBuilder()
+        .executor(Runnable::run)
         .maximumSize(maxEntries)
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(validity.clock().millis()))
         .expireAfter(Expiry.<String, Verification.Verified>creating((key, v) -> validity.remaining(v.token())))

@@ -49,6 +49,22 @@ class SessionActivityTest {
   }
 
   @Test
+  void pruneFreesTheSessionsIdleForTheIdleLifetimeAndKeepsTheOthers() {
+    activity.used("sid-idle", "192.0.2.1");
+    activity.streamStarted("sid-watching", "demo", clock.instant().plus(Duration.ofDays(30)));
+    clock.advance(Duration.ofDays(14).minusSeconds(1));
+    activity.used("sid-busy", "192.0.2.2");
+    clock.advance(Duration.ofSeconds(2));
+
+    activity.prune();
+
+    assertThat(activity.remembered()).isEqualTo(1);
+    assertThat(activity.of("sid-busy")).isPresent();
+    assertThat(activity.of("sid-idle")).isEmpty();
+    assertThat(activity.of("sid-watching")).isEmpty();
+  }
+
+  @Test
   void activeStreamsAreThoseWhosePlaybackMayStillRun() {
     activity.used("sid-1", "192.0.2.1");
     activity.streamStarted("sid-1", "demo", clock.instant().plus(Duration.ofHours(8)));
