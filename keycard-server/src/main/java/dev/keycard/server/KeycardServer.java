@@ -69,6 +69,7 @@ import dev.keycard.core.audit.AuditLog;
 import dev.keycard.server.monitoring.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import dev.keycard.server.http.ListenerGuard;
+import dev.keycard.server.http.ListenerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -97,6 +98,8 @@ public final class KeycardServer implements AutoCloseable {
   /** Event-loop verticles serving HTTP; two keep both cores of a small machine busy. */
   public static final int HTTP_INSTANCES = 2;
   private static final long MAINTENANCE_PERIOD_MS = 10_000;
+  /** How often the TLS files are compared with the pair in service: a renewed certificate is served within this. */
+  static final long TLS_RELOAD_PERIOD_MS = 2_000;
   private static final int VERIFIED_TOKEN_CACHE = 10_000;
   /** {@code /health/ready} fails once the last denylist catch-up is older than this many intervals. */
   private static final int READY_WITHIN_CATCH_UPS = 3;
@@ -305,8 +308,15 @@ public final class KeycardServer implements AutoCloseable {
       // Up to two listeners, the API (and origin) and the edge, each with its own connection count.
       int cap = ListenerGuard.connectionCap(config.limits().maxConnections(),
           (roles.apiListener() ? 1 : 0) + (roles.edge() ? 1 : 0));
-      ListenerGuard edgeGuard = new ListenerGuard("edge", config.limits(), cap);
-      ListenerGuard apiGuard = new ListenerGuard("API", config.limits(), cap);
+      // One certificate for both listeners, read again every few seconds (certificate renewal).
+      ListenerTls tls = config.tls() == null ? null : ListenerTls.of(vertx, config.tls());
+      ListenerGuard edgeGuard = new ListenerGuard("edge", config.limits(), cap, tls);
+      ListenerGuard apiGuard = new ListenerGuard("API", config.limits(), cap, tls);
+      if (tls != null) {
+        Vertx reloading = vertx;
+        vertx.setPeriodic(TLS_RELOAD_PERIOD_MS,
+            id -> reloading.executeBlocking(() -> tls.reloadIfChanged().await(), false));
+      }
       for (ListenerGuard g : new ListenerGuard[] {edgeGuard, apiGuard}) {
         Gauge.builder("keycard.connections.open", g, ListenerGuard::openConnections)
             .description("Connections open at the listener (all its event loops)")
@@ -314,7 +324,7 @@ public final class KeycardServer implements AutoCloseable {
       }
       int edgePort = edge == null ? 0 : listenEdge(vertx, config.host(), streamingConfig.edgePort(), edge, edgeGuard);
       // Without an edge here, stream-start's URLs point at the edges' address (--edge-base-url, else --edge-port).
-      String edgeBaseUrl = streamingConfig.edgeBaseUrl(edge == null ? streamingConfig.edgePort() : edgePort);
+      String edgeBaseUrl = streamingConfig.edgeBaseUrl(tls != null, edge == null ? streamingConfig.edgePort() : edgePort);
       // Over the limit, evict-oldest revokes the oldest session: every edge refuses its URLs from then on.
       StreamLimiter limiter = new StreamLimiter(config.abuse().streamLimits(), playbackActivity, auth::revokeSession,
           monitoring, clock);
@@ -352,17 +362,23 @@ public final class KeycardServer implements AutoCloseable {
       feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads, clock, monitoring.meters()));
       int managementPort = telemetry.listen(vertx, services.readiness());
       if (roles.apiListener()) {
-        log.info("keycard {} listening on http://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",
-            roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin", config.host(), port,
+        log.info("keycard {} listening on {}://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",
+            roles.api() && roles.origin() ? "API and origin" : roles.api() ? "API" : "origin",
+            tls == null ? "http" : "https", config.host(), port,
             config.issuer(), config.tokenFormat(), revoked, feed);
+      }
+      if (tls != null) {
+        log.info("TLS from {} and {}: HTTP/2 and HTTP/1.1 by ALPN on every listener but management; the files are"
+            + " checked for a renewed certificate every {} s", config.tls().certificate(), config.tls().key(),
+            TLS_RELOAD_PERIOD_MS / 1000);
       }
       if (roles.origin() && !roles.edge() && !streamingConfig.cdn().originPullEnabled()) {
         log.warn("no origin secret (KEYCARD_ORIGIN_SECRET or --origin-secret-file): edges and CDNs cannot pull"
             + " from this origin (/origin/ answers 404)");
       }
       if (edge != null) {
-        log.info("keycard edge listening on http://{}:{} (playlist URLs for {}, origin {}, demo stream {})",
-            config.host(), edgePort, edgeBaseUrl,
+        log.info("keycard edge listening on {}://{}:{} (playlist URLs for {}, origin {}, demo stream {})",
+            tls == null ? "http" : "https", config.host(), edgePort, edgeBaseUrl,
             edgeOrigin instanceof HttpOrigin remote ? remote.baseUrl() : "in this process",
             streamingConfig.demoStream() ? "on" : "off");
       }

@@ -18,6 +18,7 @@ import dev.keycard.server.config.Roles;
 import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.AbuseControls;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.TlsFiles;
 import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.config.TokenFormat;
 import java.io.IOException;
@@ -119,13 +120,23 @@ final class ServerOptions {
           + "socket's address is used. Default: none")
   String trustedProxies;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve the API and the edge over TLS (HTTP/2 and HTTP/1.1) with this PEM certificate chain; "
+          + "needs --tls-key. Both files are read again when they change. Default: plain HTTP")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC 1).")
+  Path tlsKey;
+
   /** @throws IllegalArgumentException naming the option that is wrong */
   ServerConfig toConfig(Map<String, String> environment) {
+    TlsFiles tls = TlsFiles.of(tlsCert, tlsKey);
     return new ServerConfig(
         common.dataDir,
         host,
         port,
-        issuer == null || issuer.isBlank() ? localUrl(host, port) : issuer,
+        issuer == null || issuer.isBlank() ? localUrl(tls == null ? "http" : "https", host, port) : issuer,
         audience,
         duration("--access-token-ttl", accessTokenTtl),
         format(tokenFormat),
@@ -140,7 +151,8 @@ final class ServerOptions {
             duration("--idle-timeout", idleTimeout), maxConnections),
         common.store(environment),
         duration("--denylist-catch-up", denylistCatchUp),
-        AbuseControls.defaults().withTrustedProxies(TrustedProxies.parse(trustedProxies)));
+        AbuseControls.defaults().withTrustedProxies(TrustedProxies.parse(trustedProxies)),
+        tls);
   }
 
   /**
@@ -178,8 +190,13 @@ final class ServerOptions {
    * finds an {@code issuer} equal to it (§3.3). A wildcard host is reached on 127.0.0.1.
    */
   static String localUrl(String host, int port) {
+    return localUrl("http", host, port);
+  }
+
+  /** {@link #localUrl(String, int)} with the listener's scheme. */
+  static String localUrl(String scheme, String host, int port) {
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
-    return "http://" + h + ":" + port;
+    return scheme + "://" + h + ":" + port;
   }
 
   private byte[] hs256Secret(Map<String, String> environment) {

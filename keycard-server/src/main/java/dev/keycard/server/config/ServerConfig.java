@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param limits      timeouts and connection cap of each listener (the API and the edge)
  * @param store       where the state is kept: the embedded database in {@code dataDir}, or PostgreSQL
  * @param denylistCatchUp how often revocations made by other instances on the same store are read
+ * @param tls         the certificate and key the API and edge listeners serve TLS with, or {@code null}
+ *                    for plain HTTP
  */
 public record ServerConfig(
     Path dataDir,
@@ -37,7 +39,8 @@ public record ServerConfig(
     ListenerLimits limits,
     StoreConfig store,
     Duration denylistCatchUp,
-    AbuseControls abuse) {
+    AbuseControls abuse,
+    TlsFiles tls) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
@@ -87,6 +90,15 @@ public record ServerConfig(
     }
   }
 
+  /** A configuration without TLS. */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize,
+      ListenerLimits limits, StoreConfig store, Duration denylistCatchUp, AbuseControls abuse) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store, denylistCatchUp, abuse, null);
+  }
+
   /** A configuration with the default {@link AbuseControls}. */
   public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
       TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
@@ -129,28 +141,35 @@ public record ServerConfig(
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse);
+        denylistCatchUp, abuse, tls);
   }
 
   /** A copy with other listener limits; tests use short timeouts. */
   public ServerConfig withLimits(ListenerLimits newLimits) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits, store,
-        denylistCatchUp, abuse);
+        denylistCatchUp, abuse, tls);
   }
 
   /** A copy that reads other instances' revocations this often; tests use short intervals. */
   public ServerConfig withDenylistCatchUp(Duration interval) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        interval, abuse);
+        interval, abuse, tls);
   }
 
   /** A copy with other abuse controls (rate limits, throttling, monitoring). */
   public ServerConfig withAbuse(AbuseControls newAbuse) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, newAbuse);
+        denylistCatchUp, newAbuse, tls);
+  }
+
+  /** A copy serving TLS with {@code files}, or plain HTTP with {@code null}. */
+  public ServerConfig withTls(TlsFiles files) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        denylistCatchUp, abuse, files);
   }
 
   @Override
@@ -163,7 +182,7 @@ public record ServerConfig(
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
         + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
         + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp)
-        + ", abuse=" + abuse + "]";
+        + ", abuse=" + abuse + ", tls=" + tls + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */

@@ -89,7 +89,12 @@ public record StreamingConfig(int edgePort, String edgeBaseUrl, Duration playlis
 
   /** The base URL to use once the edge listens on {@code boundPort}. */
   public String edgeBaseUrl(int boundPort) {
-    return edgeBaseUrl != null ? edgeBaseUrl : "http://localhost:" + boundPort;
+    return edgeBaseUrl(false, boundPort);
+  }
+
+  /** {@link #edgeBaseUrl(int)} for an edge that serves TLS ({@code https}) or not. */
+  public String edgeBaseUrl(boolean tls, int boundPort) {
+    return edgeBaseUrl != null ? edgeBaseUrl : (tls ? "https" : "http") + "://localhost:" + boundPort;
   }
 
   /** {@code http(s)://host[:port]} without path, query or fragment; a trailing slash is dropped. */

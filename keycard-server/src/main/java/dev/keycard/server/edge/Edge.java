@@ -5,6 +5,7 @@ import dev.keycard.server.edge.EdgeDecision.ServePlaylist;
 import dev.keycard.server.edge.EdgeDecision.ServeSegment;
 import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.http.ListenerTls;
 import dev.keycard.server.monitoring.Monitoring;
 import dev.keycard.server.stream.MediaType;
 import dev.keycard.server.stream.Origin;
@@ -84,6 +85,7 @@ public final class Edge implements Handler<HttpServerRequest> {
       // Browser players (hls.js) fetch cross-origin: the signature, not the page's origin, authorises.
       // nosniff: a segment is never to be read as a script or a page.
       response.putHeader(ACCESS_CONTROL_ALLOW_ORIGIN, "*").putHeader(NOSNIFF_HEADER, NOSNIFF);
+      ListenerTls.strictTransport(request);
       if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
         response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
         answer(response, EdgeRefusal.METHOD_NOT_ALLOWED);

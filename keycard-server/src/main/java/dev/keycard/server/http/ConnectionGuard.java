@@ -77,7 +77,7 @@ final class ConnectionGuard {
 
   /** Adds the two handlers around Vert.x's HTTP/1.x codec and starts timing the first request. */
   void install(ChannelPipeline pipeline) {
-    pipeline.addBefore("httpDecoder", "keycardHeadBytes", new Bytes());
+    pipeline.addBefore(ListenerGuard.HTTP1_DECODER, "keycardHeadBytes", new Bytes());
     pipeline.addAfter("httpEncoder", "keycardHeadMessages", new Messages());
   }
 

@@ -4,6 +4,7 @@ import dev.keycard.server.config.ListenerLimits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpConnection;
@@ -39,6 +40,8 @@ public final class ListenerGuard {
   public static final int RESERVED_DESCRIPTORS = 512;
 
   private static final Logger log = LoggerFactory.getLogger(ListenerGuard.class);
+  /** Vert.x's name for its HTTP/1.x decoder in a connection's pipeline. */
+  static final String HTTP1_DECODER = "httpDecoder";
   private static final long CAP_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final byte[] TOO_MANY_CONNECTIONS = ConnectionGuard.rawAnswer(503, "Service Unavailable",
       "{\"error\":\"temporarily_unavailable\",\"error_description\":\"Too many connections; retry later\"}");
@@ -48,29 +51,41 @@ public final class ListenerGuard {
   private final int maxConnections;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong lastCapWarning = new AtomicLong(System.nanoTime() - CAP_WARNING_INTERVAL_NANOS);
+  /** The listener's TLS, or {@code null} for plain HTTP. */
+  private final ListenerTls tls;
 
   /**
    * @param name           the listener, for the log ("API", "edge")
    * @param maxConnections the cap, from {@link #connectionCap}
    */
   public ListenerGuard(String name, ListenerLimits limits, int maxConnections) {
+    this(name, limits, maxConnections, null);
+  }
+
+  /** @param tls the listener's TLS, or {@code null} for plain HTTP */
+  public ListenerGuard(String name, ListenerLimits limits, int maxConnections, ListenerTls tls) {
     this.name = name;
     this.limits = limits;
     this.maxConnections = maxConnections;
+    this.tls = tls;
   }
 
   /**
-   * The options every listener needs: the idle timeout, and HTTP/1.x only. Cleartext HTTP/2 is off:
-   * its connections reach the connection handler only after their first bytes, so until then they
-   * would be neither counted nor timed (and nothing here speaks HTTP/2).
+   * The options every listener needs: the idle timeout, TLS when configured (HTTP/2 by ALPN), and no
+   * cleartext HTTP/2: its connections reach the connection handler only after their first bytes, so
+   * until then they would be neither counted nor timed.
    */
   public HttpServerOptions configure(HttpServerOptions options) {
-    return options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+    options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHttp2ClearTextEnabled(false);
+    return tls == null ? options : tls.configure(options);
   }
 
   /** Guards {@code server}'s connections; call before it listens. */
   public HttpServer guard(HttpServer server) {
+    if (tls != null) {
+      tls.track(server);
+    }
     return server.connectionHandler(this::connected).invalidRequestHandler(this::invalid);
   }
 
@@ -114,20 +129,28 @@ public final class ListenerGuard {
 
   private void connected(HttpConnection connection) {
     if (!(connection instanceof HttpServerConnection http)) {
-      connection.close(); // not HTTP/1.x over a plain socket: nothing here serves anything else
+      connection.close(); // not one of Vert.x's HTTP server connections: nothing here serves anything else
       return;
     }
     Channel channel = http.channelHandlerContext().channel();
     int count = open.incrementAndGet();
     channel.closeFuture().addListener(f -> open.decrementAndGet());
+    // HTTP/1.x has Vert.x's decoder; an HTTP/2 connection (TLS with ALPN) has Netty's HTTP/2 codec,
+    // whose own limits (header list size, concurrent streams) and the idle timeout guard it instead.
+    ChannelHandlerContext decoder = channel.pipeline().context(HTTP1_DECODER);
     if (count > maxConnections) {
       warnAtCap();
-      // Below the HTTP encoder, straight to the socket: no request has been read, none will be.
-      channel.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS))
-          .addListener(ChannelFutureListener.CLOSE);
+      if (decoder == null) {
+        channel.close();
+        return;
+      }
+      // Below the HTTP codec but above TLS, if any: no request has been read, none will be.
+      decoder.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    new ConnectionGuard(limits.headerTimeout().toNanos()).install(channel.pipeline());
+    if (decoder != null) {
+      new ConnectionGuard(limits.headerTimeout().toNanos()).install(channel.pipeline());
+    }
   }
 
   /** One line a minute at most, however many connections are refused. */

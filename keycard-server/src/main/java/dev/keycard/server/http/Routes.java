@@ -65,6 +65,7 @@ public final class Routes {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ListenerTls.strictTransport(ctx.request());
       // Checked first: Vert.x's own query parsing throws on bad encoding, quoting the URI in its logs.
       if (Requests.queryNames(ctx).isEmpty()) {
         Responses.invalidRequest(ctx, "The query string is malformed");
