@@ -1,12 +1,11 @@
 package dev.keycard.server.cli;
 
+import static dev.keycard.server.cli.Cli.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycard.server.config.EnvironmentDefaults;
 import dev.keycard.server.config.ListenerLimits;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,14 +21,6 @@ class ListenerLimitOptionsTest {
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
     return serve.options.toConfig(env).limits();
-  }
-
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = KeycardCommand.execute(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-        new PrintWriter(err, true), Map.of());
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
   }
 
   @Test

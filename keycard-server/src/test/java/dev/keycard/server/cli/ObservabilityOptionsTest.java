@@ -1,13 +1,12 @@
 package dev.keycard.server.cli;
 
+import static dev.keycard.server.cli.Cli.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycard.server.config.EnvironmentDefaults;
 import dev.keycard.server.config.Observability;
 import dev.keycard.server.config.Observability.AuditTarget;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,14 +24,6 @@ class ObservabilityOptionsTest {
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
     return serve.observabilityOptions.applyTo(serve.options.toConfig(env)).abuse().observability();
-  }
-
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = KeycardCommand.execute(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-        new PrintWriter(err, true), Map.of());
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
   }
 
   @Test

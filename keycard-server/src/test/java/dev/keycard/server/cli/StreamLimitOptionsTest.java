@@ -1,14 +1,13 @@
 package dev.keycard.server.cli;
 
+import static dev.keycard.server.cli.Cli.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycard.core.streamlimit.StreamLimitPolicy;
 import dev.keycard.server.config.EnvironmentDefaults;
 import dev.keycard.server.config.StreamLimits;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +29,6 @@ class StreamLimitOptionsTest {
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
     return serve.streamLimitOptions.applyTo(serve.options.toConfig(env)).abuse().streamLimits();
-  }
-
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = KeycardCommand.execute(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-        new PrintWriter(err, true), Map.of());
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
   }
 
   @Test
