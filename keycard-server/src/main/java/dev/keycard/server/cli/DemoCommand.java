@@ -72,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
 
   static void printWelcome(PrintWriter out, KeycardServer server, PasswordHasher hasher, SecureRandom random) {
     UserStore users = server.stores().users();
-    String base = ServerOptions.localUrl(server.services().config().host(), server.port());
+    var config = server.services().config();
+    String base = ServerOptions.localUrl(config.tls() == null ? "http" : "https", config.host(), server.port());
     if (users.find(DEMO_USER).isPresent()) {
       out.println("The demo user '" + DEMO_USER + "' already exists in this data directory; its password was printed"
           + " when it was created. Use a fresh --data-dir for a new one.");
