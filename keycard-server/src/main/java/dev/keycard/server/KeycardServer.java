@@ -25,6 +25,7 @@ import dev.keycard.core.token.JwtAccessTokenIssuer;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
+import dev.keycard.core.csrf.CsrfTokens;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.core.streamlimit.InMemoryPlaybackActivity;
@@ -282,21 +283,27 @@ public final class KeycardServer implements AutoCloseable {
       Administration admin = new Administration(stores.users(), stores.clients(), stores.refreshTokens(),
           auth::revokeSession, activity, geolocation, monitoring.audit(), clock);
       credentials = CredentialProtections.on(attempts, config.abuse().logins(), monitoring, clock);
+      UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
+      // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
+      PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
+          streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       Services services = new Services(config, auth, new BearerAuthenticator(verifier, cache),
           config.tokenFormat() == TokenFormat.OPAQUE, keys, new Readiness(replica, stores.revocations(), feed, clock,
               config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin,
           anomalies, credentials,
-          RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring));
+          RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring),
+          config.cookieSessions() ? new CsrfTokens(playbackUrls::keys) : null);
+      if (config.cookieSessions() && config.tls() == null && !ServerConfig.isLoopback(config.host())) {
+        log.warn("cookie sessions over plain HTTP on {}: only safe because --trusted-proxies {} terminate TLS in"
+            + " front of keycard; a browser reaching this port directly would send its session cookies in the clear",
+            config.host(), config.abuse().trustedProxies());
+      }
 
       StreamRegistry registry = new StreamRegistry(ChangeFollower.announcing(stores.streams(), feed), clock);
       registry.reload();
       LocalOrigin origin = new LocalOrigin(registry, streamingConfig.demoStream() ? DemoStream.load(clock) : null, clock);
       Gauge.builder("keycard.streams.live", origin, LocalOrigin::liveStreams)
           .description("Streams live at this origin (their playlists keep being updated)").register(monitoring.meters());
-      UrlSigningKeys urlKeys = PlaybackKeys.loadOrCreate(stores.urlKeys(), random, clock);
-      // With nginx or CloudFront in front, keycard's edge still serves (and signs) its own schemes.
-      PlaybackUrls playbackUrls = new PlaybackUrls(urlKeys,
-          streamingConfig.urlScheme().servedByEdge() ? streamingConfig.urlScheme() : UrlScheme.KEYCARD, clock);
       PlaybackRules playback = new PlaybackRules(playbackUrls, denylist, streamingConfig.playbackSessionTtl(),
           streamingConfig.bindPlaybackToClient(), clock, anomalies::playbackUsed, playbackActivity);
       // An edge without the origin role pulls from the origin's process, presenting the origin secret.

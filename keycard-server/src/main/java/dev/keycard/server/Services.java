@@ -1,5 +1,6 @@
 package dev.keycard.server;
 
+import dev.keycard.core.csrf.CsrfTokens;
 import dev.keycard.core.admin.Administration;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.bearer.BearerAuthenticator;
@@ -27,6 +28,8 @@ import java.time.InstantSource;
  * @param anomalies    anomaly detection, fed by every successful bearer check
  * @param credentials  login and client-authentication throttling, and the password-hashing pool
  * @param rateLimiter  the per-token rate limits of the protected routes
+ * @param csrf         the anti-CSRF tokens of browser cookie sessions, or {@code null} when cookie
+ *                     sessions are off (then no route reads a cookie)
  */
 public record Services(
     ServerConfig config,
@@ -40,7 +43,23 @@ public record Services(
     Administration admin,
     AnomalyWatch anomalies,
     CredentialProtection credentials,
-    RateLimiter rateLimiter) {
+    RateLimiter rateLimiter,
+    CsrfTokens csrf) {
+
+  /** Without cookie sessions. */
+  public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
+      boolean bearerBlocks, KeySource keys, Readiness readiness, Monitoring monitoring,
+      ClientAddresses clientAddresses, Administration admin, AnomalyWatch anomalies,
+      CredentialProtection credentials, RateLimiter rateLimiter) {
+    this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses, admin,
+        anomalies, credentials, rateLimiter, null);
+  }
+
+  /** A copy with cookie sessions, their CSRF tokens made by {@code tokens}. */
+  public Services withCsrf(CsrfTokens tokens) {
+    return new Services(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring,
+        clientAddresses, admin, anomalies, credentials, rateLimiter, tokens);
+  }
 
   /**
    * Without {@code /health/ready}, with meters in memory and no audit trail (tests that build routes

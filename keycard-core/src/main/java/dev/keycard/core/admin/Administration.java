@@ -86,6 +86,23 @@ public final class Administration {
   }
 
   /**
+   * Revokes one of the actor's own sessions (a person ending a session of theirs on another device).
+   * Someone else's session is {@link SessionRevocation.Unknown}, as a session that does not exist:
+   * the answer tells nothing about other accounts' session ids.
+   */
+  public SessionRevocation revokeOwnSession(Actor actor, String sessionId) {
+    Optional<RefreshTokenFamily> family = families.findFamily(sessionId)
+        .filter(f -> f.subject().equals(actor.subject()));
+    if (family.isEmpty()) {
+      record(actor, "sessions.revoke_own", "not_found", Map.of("session", sessionId));
+      return new SessionRevocation.Unknown();
+    }
+    revoke(actor, family.get());
+    record(actor, "sessions.revoke_own", "success", Map.of("session", sessionId));
+    return new SessionRevocation.Revoked(family.get());
+  }
+
+  /**
    * "Log out everywhere": revokes every live session of {@code username}.
    *
    * @return the sessions revoked, or empty when there is no such user
@@ -166,7 +183,7 @@ public final class Administration {
       activity.forget(family.id());
     }
     audit.record(AuditEvent.of(clock.instant(), AuditAction.SESSION_REVOKED, "success")
-        .withReason("admin")
+        .withReason(actor.subject().equals(family.subject()) ? "user" : "admin")
         .withSubject(family.subject())
         .withClient(family.clientId())
         .withSession(family.id())

@@ -260,6 +260,14 @@ public final class AuthorizationServer {
     }
   }
 
+  /**
+   * The session (refresh family) a refresh token belongs to, whatever the token's state, or empty
+   * for a token never issued. Blocks on the store.
+   */
+  public Optional<RefreshTokenFamily> sessionOf(String refreshToken) {
+    return refreshTokens.familyOf(refreshToken);
+  }
+
   /** Revokes a session (refresh family) and every access token issued from it. */
   public void revokeSession(String familyId) {
     refreshTokens.revokeFamily(familyId);

@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerConfig config = rateLimitOptions.apply(observabilityOptions.applyTo(options.toConfig(parent.environment)));
+    ServerConfig config = rateLimitOptions.apply(observabilityOptions.applyTo(options.toConfig(parent.environment, true)));
     config = config.withAbuse(config.abuse().withLogins(loginOptions.toConfig()));
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = loginOptions.hasher(random);

@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig config = rateLimitOptions.apply(streamLimitOptions.applyTo(
-        observabilityOptions.applyTo(options.toConfig(parent.environment))));
+        observabilityOptions.applyTo(options.toConfig(parent.environment, false))));
     config = config.withAbuse(config.abuse().withAnomalies(anomalyOptions.toConfig()).withLogins(loginOptions.toConfig()));
     try (KeycardServer server = options.start(config, streamOptions.toConfig(false, parent.environment),
         roleOptions.toConfig(), InstantSource.system(), loginOptions.hasher(new SecureRandom()), parent.environment)) {

@@ -129,8 +129,18 @@ final class ServerOptions {
       description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC 1).")
   Path tlsKey;
 
-  /** @throws IllegalArgumentException naming the option that is wrong */
-  ServerConfig toConfig(Map<String, String> environment) {
+  @Option(names = "--cookie-sessions", negatable = true,
+      description = "Let browsers log in with HttpOnly cookies (/auth/session) and use the API with them, CSRF "
+          + "protected; serves the web player at /. Needs TLS unless --host is a loopback address (or "
+          + "--trusted-proxies terminate TLS). Default: on for demo, off for serve")
+  Boolean cookieSessions;
+
+  /**
+   * @param cookieSessionsByDefault whether cookie sessions are on when neither {@code --cookie-sessions}
+   *                                nor {@code --no-cookie-sessions} is given
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  ServerConfig toConfig(Map<String, String> environment, boolean cookieSessionsByDefault) {
     TlsFiles tls = TlsFiles.of(tlsCert, tlsKey);
     return new ServerConfig(
         common.dataDir,
@@ -152,7 +162,8 @@ final class ServerOptions {
         common.store(environment),
         duration("--denylist-catch-up", denylistCatchUp),
         AbuseControls.defaults().withTrustedProxies(TrustedProxies.parse(trustedProxies)),
-        tls);
+        tls,
+        cookieSessions == null ? cookieSessionsByDefault : cookieSessions);
   }
 
   /**

@@ -4,8 +4,11 @@ import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.refresh.RefreshTokenRotation;
 import dev.keycard.core.token.TokenValidity;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +23,9 @@ import java.util.Objects;
  * @param denylistCatchUp how often revocations made by other instances on the same store are read
  * @param tls         the certificate and key the API and edge listeners serve TLS with, or {@code null}
  *                    for plain HTTP
+ * @param cookieSessions whether browsers may log in with cookies ({@code /auth/session}) and use the
+ *                    API with them; only over TLS, on a loopback address (which browsers treat as
+ *                    secure), or behind trusted proxies that terminate TLS
  */
 public record ServerConfig(
     Path dataDir,
@@ -40,7 +46,8 @@ public record ServerConfig(
     StoreConfig store,
     Duration denylistCatchUp,
     AbuseControls abuse,
-    TlsFiles tls) {
+    TlsFiles tls,
+    boolean cookieSessions) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
@@ -88,6 +95,21 @@ public record ServerConfig(
       require(hs256Secret == null, "an HS256 secret was given but --algorithm is " + algorithm
           + "; remove --hs256-secret-file / KEYCARD_HS256_SECRET or use --algorithm HS256");
     }
+    // A cookie sent over plain HTTP across a network can be read by anyone on the path, and it is sent
+    // by itself: there is no cookie mode without TLS except where nothing crosses a network.
+    require(!cookieSessions || tls != null || isLoopback(host) || !abuse.trustedProxies().isEmpty(),
+        "--cookie-sessions on " + host + " needs TLS: --tls-cert and --tls-key, or --trusted-proxies naming the"
+            + " proxies that terminate TLS in front of keycard (plain HTTP is allowed on a loopback --host only)");
+  }
+
+  /** A configuration without cookie sessions. */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize,
+      ListenerLimits limits, StoreConfig store, Duration denylistCatchUp, AbuseControls abuse, TlsFiles tls) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store, denylistCatchUp, abuse, tls,
+        false);
   }
 
   /** A configuration without TLS. */
@@ -141,35 +163,55 @@ public record ServerConfig(
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse, tls);
+        denylistCatchUp, abuse, tls, cookieSessions);
   }
 
   /** A copy with other listener limits; tests use short timeouts. */
   public ServerConfig withLimits(ListenerLimits newLimits) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits, store,
-        denylistCatchUp, abuse, tls);
+        denylistCatchUp, abuse, tls, cookieSessions);
   }
 
   /** A copy that reads other instances' revocations this often; tests use short intervals. */
   public ServerConfig withDenylistCatchUp(Duration interval) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        interval, abuse, tls);
+        interval, abuse, tls, cookieSessions);
   }
 
   /** A copy with other abuse controls (rate limits, throttling, monitoring). */
   public ServerConfig withAbuse(AbuseControls newAbuse) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, newAbuse, tls);
+        denylistCatchUp, newAbuse, tls, cookieSessions);
   }
 
   /** A copy serving TLS with {@code files}, or plain HTTP with {@code null}. */
   public ServerConfig withTls(TlsFiles files) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse, files);
+        denylistCatchUp, abuse, files, cookieSessions);
+  }
+
+  /** A copy with browser cookie sessions on or off. */
+  public ServerConfig withCookieSessions(boolean on) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        denylistCatchUp, abuse, tls, on);
+  }
+
+  /** Whether {@code host} is a loopback address: literals only ({@code 127.0.0.0/8}, {@code ::1}) and {@code localhost}. */
+  public static boolean isLoopback(String host) {
+    if ("localhost".equalsIgnoreCase(host)) {
+      return true;
+    }
+    byte[] address = NetUtil.createByteArrayFromIpAddressString(host);
+    try {
+      return address != null && InetAddress.getByAddress(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   @Override
@@ -182,7 +224,7 @@ public record ServerConfig(
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
         + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
         + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp)
-        + ", abuse=" + abuse + ", tls=" + tls + "]";
+        + ", abuse=" + abuse + ", tls=" + tls + ", cookieSessions=" + cookieSessions + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */

@@ -62,10 +62,11 @@ final class AdminEndpoints {
   }
 
   private void admin(RoutingContext ctx, BiConsumer<RoutingContext, Actor> then) {
-    guard.check(ctx, Scopes.ADMIN, (c, token) -> then.accept(c, actor(c, token)));
+    guard.check(ctx, Scopes.ADMIN, (c, token) -> then.accept(c, actor(addresses, c, token)));
   }
 
-  private Actor actor(RoutingContext ctx, AccessToken token) {
+  /** Who acts through the API: the token's subject, from the request's client address. */
+  static Actor actor(ClientAddresses addresses, RoutingContext ctx, AccessToken token) {
     return new Actor(token.subject(), token.clientId(), token.sessionId(), addresses.of(ctx.request()), "api");
   }
 

@@ -2,6 +2,7 @@ package dev.keycard.server.http;
 
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.csrf.CsrfTokens;
 import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.server.Services;
@@ -33,6 +34,11 @@ final class BearerGuard {
    */
   static final String MISSING_TOKEN = "missing_token";
 
+  /** Set in the routing context when the request was authenticated by the session cookie. */
+  private static final String BY_COOKIE = "keycard.byCookie";
+  private static final BearerError BOTH_CREDENTIALS = BearerError.invalidRequest(
+      "Send the access token in the Authorization header or in the session cookie, not both");
+
   private final Vertx vertx;
   private final BearerAuthenticator bearer;
   private final boolean blocks;
@@ -43,6 +49,8 @@ final class BearerGuard {
   private final ClientAddresses addresses;
   private final BearerMeters meters;
   private final RateLimitGate rateLimit;
+  /** The CSRF tokens of cookie sessions, or {@code null} when cookies are not credentials here. */
+  private final CsrfTokens csrf;
 
   BearerGuard(Vertx vertx, Services services) {
     this.vertx = vertx;
@@ -53,6 +61,12 @@ final class BearerGuard {
     this.addresses = services.clientAddresses();
     this.meters = new BearerMeters(services.monitoring().meters());
     this.rateLimit = new RateLimitGate(services);
+    this.csrf = services.csrf();
+  }
+
+  /** Whether the request was authenticated by the session cookie (and so passed the CSRF check if it changes state). */
+  static boolean byCookie(RoutingContext ctx) {
+    return ctx.get(BY_COOKIE) != null;
   }
 
   /**
@@ -80,7 +94,17 @@ final class BearerGuard {
       refuse(ctx, error);
       return;
     }
-    List<String> authorization = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
+    List<String> headers = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
+    String cookie = csrf == null ? null : SessionCookies.access(ctx.request());
+    if (cookie != null) {
+      if (!headers.isEmpty()) {
+        meters.refused(BOTH_CREDENTIALS);
+        refuse(ctx, BOTH_CREDENTIALS);
+        return;
+      }
+      ctx.put(BY_COOKIE, Boolean.TRUE);
+    }
+    List<String> authorization = cookie == null ? headers : List.of("Bearer " + cookie);
     if (blocks) {
       Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope), o -> decide(ctx, o, limited, then));
     } else {
@@ -92,6 +116,13 @@ final class BearerGuard {
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
       case BearerAuthenticator.Authorized a -> {
+        if (byCookie(ctx) && CsrfCheck.changesState(ctx.request().method())) {
+          String refusal = forged(ctx, a.token());
+          if (refusal != null) {
+            CsrfCheck.refuse(ctx, refusal);
+            return;
+          }
+        }
         meters.accepted();
         seen(ctx, a.token());
         if (limited) {
@@ -108,6 +139,20 @@ final class BearerGuard {
         refuse(ctx, r.error());
       }
     }
+  }
+
+  /** Why a cookie-authenticated, state-changing request is refused as forged, or {@code null} when it is not. */
+  private String forged(RoutingContext ctx, AccessToken token) {
+    String crossOrigin = CsrfCheck.crossOrigin(ctx.request());
+    if (crossOrigin != null) {
+      return crossOrigin;
+    }
+    String presented = ctx.request().getHeader(CsrfCheck.HEADER);
+    if (presented == null) {
+      return "The " + CsrfCheck.HEADER + " header is required with the session cookie";
+    }
+    return csrf.matches(token.sessionId(), presented) ? null
+        : "The " + CsrfCheck.HEADER + " header does not belong to this session";
   }
 
   /**

@@ -105,12 +105,23 @@ public final class Routes {
       router.post("/oauth2/revoke").handler(body).handler(Routes::bodyDecoded).handler(oauth::revoke);
       router.post("/oauth2/introspect").handler(body).handler(Routes::bodyDecoded)
           .handler(oauth::introspect);
+      if (services.csrf() != null) {
+        var cookies = new CookieSessionEndpoints(vertx, services, session, events);
+        router.post(CookieSessionEndpoints.PATH).handler(body).handler(Routes::bodyDecoded).handler(cookies::login);
+        router.get(CookieSessionEndpoints.PATH).handler(ctx -> guard.check(ctx, null, cookies::current));
+        router.get(SessionCookies.REFRESH_PATH)
+            .handler(new RequestDeadline(services.config().limits().requestTimeout(), path -> false))
+            .handler(cookies::csrfOfRefreshCookie);
+        router.post(SessionCookies.REFRESH_PATH).handler(cookies::refresh);
+        router.post(CookieSessionEndpoints.PATH + "/logout").handler(ctx -> guard.check(ctx, null, cookies::logout));
+      }
       var anomalies = new AnomalyEndpoints(services.anomalies());
       router.get("/api/v1/admin/anomalies").handler(ctx -> guard.check(ctx, Scopes.ADMIN, anomalies::list));
     }
 
     if (services.admin() != null && roles.api()) {
       new AdminEndpoints(vertx, services, guard).mount(router);
+      new AccountSessionEndpoints(vertx, services, guard).mount(router);
     }
 
     if (streaming != null && roles.api()) {

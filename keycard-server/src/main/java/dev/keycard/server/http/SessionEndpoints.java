@@ -3,6 +3,7 @@ package dev.keycard.server.http;
 import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.auth.GrantResult;
 import dev.keycard.core.auth.OAuthError;
+import dev.keycard.core.auth.TokenGrant;
 import dev.keycard.core.throttle.CredentialThrottle;
 import dev.keycard.core.throttle.CredentialThrottle.Decision;
 import dev.keycard.core.token.AccessToken;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /** Password login (JSON), logout, and {@code /api/v1/me}: the endpoints a person's session goes through. */
 final class SessionEndpoints {
@@ -43,6 +45,14 @@ final class SessionEndpoints {
    * password checked, on the bounded hashing pool (503, after the hold, when its queue is full).
    */
   void login(RoutingContext ctx) {
+    login(ctx, (c, grant) -> Responses.json(c, 200, OAuthEndpoints.tokenResponse(grant)));
+  }
+
+  /**
+   * The same login, answered by {@code granted} when the password was right (after {@code no-store}
+   * is set): the tokens in the body, or in cookies.
+   */
+  void login(RoutingContext ctx, BiConsumer<RoutingContext, TokenGrant> granted) {
     if (!Requests.requireMediaType(ctx, Responses.JSON)) {
       return;
     }
@@ -70,16 +80,17 @@ final class SessionEndpoints {
             credentials.loginThrottled(u, address, r.limitedBy());
             afterHold(vertx, credentials.refusalHold(), ctx, () -> throttled(ctx, r.retryAfter()));
           }
-          case Decision.Proceed go when go.delay().isZero() -> attempt(ctx, context, u, p, (String) scope, address, go);
-          case Decision.Proceed go ->
-              vertx.setTimer(go.delay().toMillis(), id -> attempt(ctx, context, u, p, (String) scope, address, go));
+          case Decision.Proceed go when go.delay().isZero() ->
+              attempt(ctx, context, u, p, (String) scope, address, go, granted);
+          case Decision.Proceed go -> vertx.setTimer(go.delay().toMillis(),
+              id -> attempt(ctx, context, u, p, (String) scope, address, go, granted));
         }
       });
     });
   }
 
   private void attempt(RoutingContext ctx, Context context, String username, String password, String scope,
-      String address, Decision.Proceed go) {
+      String address, Decision.Proceed go, BiConsumer<RoutingContext, TokenGrant> granted) {
     if (ctx.response().ended() || ctx.response().closed()) {
       credentials.throttle().loginNotAttempted(go.ticket());
       return; // the client went away (or a deadline answered) while the attempt was delayed
@@ -112,7 +123,7 @@ final class SessionEndpoints {
       switch (result) {
         case GrantResult.Granted g -> {
           Responses.noStore(ctx);
-          Responses.json(ctx, 200, OAuthEndpoints.tokenResponse(g.grant()));
+          granted.accept(ctx, g.grant());
         }
         case GrantResult.Failed f -> {
           Responses.noStore(ctx);

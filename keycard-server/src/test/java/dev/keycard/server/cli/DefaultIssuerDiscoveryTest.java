@@ -64,7 +64,7 @@ class DefaultIssuerDiscoveryTest {
     CommandLine cli = new CommandLine(new KeycardCommand(System.in, Map.of()));
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, Map.of()));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
-    return serve.options.toConfig(Map.of());
+    return serve.options.toConfig(Map.of(), false);
   }
 
   private static int freePort() throws IOException {

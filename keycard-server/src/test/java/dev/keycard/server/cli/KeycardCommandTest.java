@@ -54,7 +54,7 @@ class KeycardCommandTest {
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     CommandLine.ParseResult parsed = cli.parseArgs(full);
     ServeCommand serve = (ServeCommand) parsed.subcommand().commandSpec().userObject();
-    return serve.options.toConfig(env);
+    return serve.options.toConfig(env, false);
   }
 
   @Test

@@ -20,7 +20,7 @@ class ListenerLimitOptionsTest {
     CommandLine cli = new CommandLine(new KeycardCommand(System.in, env));
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
-    return serve.options.toConfig(env).limits();
+    return serve.options.toConfig(env, false).limits();
   }
 
   @Test

@@ -23,7 +23,7 @@ class ObservabilityOptionsTest {
     CommandLine cli = new CommandLine(new KeycardCommand(System.in, env));
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
-    return serve.observabilityOptions.applyTo(serve.options.toConfig(env)).abuse().observability();
+    return serve.observabilityOptions.applyTo(serve.options.toConfig(env, false)).abuse().observability();
   }
 
   @Test

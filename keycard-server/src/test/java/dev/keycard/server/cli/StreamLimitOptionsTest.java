@@ -28,7 +28,7 @@ class StreamLimitOptionsTest {
     CommandLine cli = new CommandLine(new KeycardCommand(System.in, env));
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
-    return serve.streamLimitOptions.applyTo(serve.options.toConfig(env)).abuse().streamLimits();
+    return serve.streamLimitOptions.applyTo(serve.options.toConfig(env, false)).abuse().streamLimits();
   }
 
   @Test

@@ -27,7 +27,7 @@ class TlsOptionsTest {
     CommandLine cli = new CommandLine(new KeycardCommand(System.in, env));
     cli.setDefaultValueProvider(EnvironmentDefaults.from(full, env));
     ServeCommand serve = (ServeCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
-    return serve.options.toConfig(env);
+    return serve.options.toConfig(env, false);
   }
 
   @Test
