@@ -339,7 +339,8 @@ public final class KeycardServer implements AutoCloseable {
           edgeBaseUrl, clock), random, limiter);
       Streaming streaming = new Streaming(origin, start,
           new StreamKeys(stores.streamKeys(), random, clock),
-          new IngestActivity(registry, clock, monitoring.meters()), new OriginPull(origin, streamingConfig.cdn().originSecret()));
+          new IngestActivity(registry, clock, monitoring.meters()), new OriginPull(origin, streamingConfig.cdn().originSecret()),
+          edgeBaseUrl);
 
       int port = roles.apiListener() ? listen(vertx, services, streaming, roles, apiGuard) : 0;
       Vertx v = vertx;

@@ -63,13 +63,17 @@ final class CookieSessionEndpoints {
     sessions.login(ctx, this::granted);
   }
 
-  /** {@code GET /auth/session}, behind the bearer guard (the access cookie). */
+  /**
+   * {@code GET /auth/session}, behind the bearer guard (the access cookie). {@code expires_in} is
+   * relative, so a page can time its refresh without trusting the browser's clock.
+   */
   void current(RoutingContext ctx, AccessToken token) {
+    long left = Math.max(0, Duration.between(auth.clock().instant(), token.expiresAt()).toSeconds());
     Responses.noStore(ctx);
     Responses.json(ctx, 200, new JsonObject()
         .put("sub", token.subject())
         .put("scope", token.scope())
-        .put("exp", token.expiresAt().getEpochSecond())
+        .put("expires_in", left)
         .put("csrf_token", token.sessionId() == null ? null : csrf.issue(token.sessionId())));
   }
 

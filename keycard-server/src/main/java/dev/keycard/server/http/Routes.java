@@ -132,6 +132,8 @@ public final class Routes {
           .handler(ctx -> guard.check(ctx, null, streams::start));
       router.post("/api/v1/streams").handler(body).handler(Routes::bodyDecoded)
           .handler(ctx -> guard.check(ctx, null, streams::register));
+      router.get("/api/v1/streams").handler(ctx -> guard.check(ctx, null,
+          (c, token) -> streams.list(c, token, roles.origin())));
       // A stream's publisher: its stream keys.
       var publishing = new PublishingEndpoints(vertx, streaming);
       router.post("/api/v1/streams/:id/keys").handler(body).handler(Routes::bodyDecoded)
@@ -148,6 +150,11 @@ public final class Routes {
       // The ingest status: only the origin sees the uploads.
       var publishing = new PublishingEndpoints(vertx, streaming);
       router.get("/api/v1/streams/:id").handler(ctx -> guard.check(ctx, null, publishing::status));
+    }
+
+    if (roles.api() && services.csrf() != null) {
+      // The web player signs in with cookies: without cookie sessions it has nothing to sign in with.
+      new WebPages(streaming == null ? null : streaming.edgeBaseUrl()).mount(router);
     }
 
     router.route().failureHandler(Routes::failure);

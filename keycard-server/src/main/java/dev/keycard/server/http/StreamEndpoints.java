@@ -14,6 +14,7 @@ import dev.keycard.server.monitoring.StreamEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -137,6 +138,26 @@ final class StreamEndpoints {
       cookie.setDomain(c.domain());
     }
     return cookie;
+  }
+
+  /**
+   * {@code GET /api/v1/streams}: the streams the token may watch, by id, each with whether it is live
+   * now. Memory only, on the event loop. {@code live} is left out where this process does not hold
+   * the streams' uploads (an API instance apart from the origin) rather than guessed.
+   */
+  void list(RoutingContext ctx, AccessToken token, boolean knowsLiveness) {
+    JsonArray streams = new JsonArray();
+    for (StreamId id : streaming.registry().registered()) {
+      if (StreamScopes.canWatch(token.scopes(), id)) {
+        JsonObject stream = new JsonObject().put("stream_id", id.value());
+        if (knowsLiveness) {
+          stream.put("live", streaming.origin().isLive(id));
+        }
+        streams.add(stream);
+      }
+    }
+    Responses.noStore(ctx);
+    Responses.json(ctx, 200, new JsonObject().put("streams", streams));
   }
 
   /** 201 when registered now, 200 when it already was (so an encoder's start script may always call it). */

@@ -46,6 +46,15 @@ public final class LocalOrigin implements Origin {
     return live;
   }
 
+  /** Whether {@code stream} is live here now (the built-in demo always is); memory only. */
+  public boolean isLive(StreamId stream) {
+    if (demo != null && stream.equals(DemoStream.ID)) {
+      return true;
+    }
+    LiveStream live = streams.get(stream);
+    return live != null && live.isLive(clock.instant());
+  }
+
   public StreamRegistry registry() {
     return registry;
   }

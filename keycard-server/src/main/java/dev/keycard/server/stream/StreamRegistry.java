@@ -7,6 +7,9 @@ import dev.keycard.core.stream.StreamStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +69,18 @@ public final class StreamRegistry {
   /** A stream this process serves itself, never stored. */
   void addBuiltIn(StreamId id) {
     builtIn.add(id);
+  }
+
+  /** Every stream known in memory, built-in and stored, by id; memory only. */
+  public List<StreamId> registered() {
+    List<StreamId> all = new ArrayList<>(builtIn);
+    for (StreamId id : stored) {
+      if (!builtIn.contains(id)) {
+        all.add(id);
+      }
+    }
+    all.sort(Comparator.comparing(StreamId::value));
+    return all;
   }
 
   public boolean isRegistered(StreamId id) {

@@ -81,6 +81,24 @@ class StreamDeliveryTest {
   }
 
   @Test
+  void theStreamListShowsEachViewerTheStreamsTheyMayWatchLiveOrOffline() {
+    assertThat(register("quiet", publisher).status()).isIn(200, 201); // registered, nothing published yet
+
+    JsonObject alice = http.get("/api/v1/streams", "Authorization", "Bearer " + login("alice")).json();
+    assertThat(alice.getJsonArray("streams").stream().map(o -> (JsonObject) o).toList())
+        .contains(new JsonObject().put("stream_id", "demo").put("live", true),
+            new JsonObject().put("stream_id", "quiet").put("live", false));
+
+    JsonObject carol = http.get("/api/v1/streams", "Authorization", "Bearer " + login("carol")).json();
+    assertThat(carol.getJsonArray("streams")).containsExactly(new JsonObject().put("stream_id", "demo").put("live", true));
+
+    Answer dave = http.get("/api/v1/streams", "Authorization", "Bearer " + login("dave"));
+    assertThat(dave.status()).isEqualTo(200);
+    assertThat(dave.json().getJsonArray("streams")).isEmpty();
+    assertThat(http.get("/api/v1/streams").status()).isEqualTo(401);
+  }
+
+  @Test
   void startRefusesTokenWithoutWatchScope() {
     Answer refused = startStream(login("dave"), "demo");
 

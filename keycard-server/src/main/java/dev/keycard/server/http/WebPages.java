@@ -1,0 +1,92 @@
+package dev.keycard.server.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Properties;
+
+/**
+ * The web player at {@code /}: one page and its scripts and styles, all served from the jar (hls.js
+ * comes from its WebJar, pinned at build time; nothing is loaded from a CDN). Read once, at start.
+ *
+ * <p>Every answer carries a Content-Security-Policy that allows scripts and styles from keycard's
+ * own origin only (no inline code, no {@code eval}), media and fetches from keycard and the edge
+ * only, and no framing; {@code Referrer-Policy: no-referrer} keeps signed URLs out of
+ * {@code Referer} headers.
+ */
+final class WebPages {
+  private static final String ROOT = "web/";
+  private static final Asset PAGE = Asset.of(ROOT + "index.html", "text/html; charset=utf-8");
+  private static final Asset SCRIPT = Asset.of(ROOT + "viewer.js", "text/javascript; charset=utf-8");
+  private static final Asset STYLE = Asset.of(ROOT + "viewer.css", "text/css; charset=utf-8");
+  private static final Asset HLS_JS = Asset.of("META-INF/resources/webjars/hls.js/" + hlsJsVersion()
+      + "/dist/hls.min.js", "text/javascript; charset=utf-8");
+
+  private final String contentSecurityPolicy;
+
+  /** @param mediaBaseUrl where stream-start's URLs point (the edge), or {@code null} for this origin only */
+  WebPages(String mediaBaseUrl) {
+    String media = mediaBaseUrl == null ? "" : " " + origin(mediaBaseUrl);
+    this.contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "media-src 'self' blob:" + media + "; connect-src 'self'" + media + "; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  }
+
+  void mount(Router router) {
+    router.get("/").handler(ctx -> serve(ctx, PAGE));
+    router.get("/assets/viewer.js").handler(ctx -> serve(ctx, SCRIPT));
+    router.get("/assets/viewer.css").handler(ctx -> serve(ctx, STYLE));
+    router.get("/assets/hls.min.js").handler(ctx -> serve(ctx, HLS_JS));
+  }
+
+  private void serve(RoutingContext ctx, Asset asset) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, asset.type())
+        // Revalidated each time: a new keycard version is picked up by the next load.
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("Content-Security-Policy", contentSecurityPolicy)
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Cross-Origin-Opener-Policy", "same-origin")
+        .end(asset.body());
+  }
+
+  /** {@code scheme://host[:port]} of a URL: what a CSP source names. */
+  static String origin(String url) {
+    URI uri = URI.create(url);
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  private record Asset(Buffer body, String type) {
+    static Asset of(String resource, String type) {
+      try (InputStream in = WebPages.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing from the jar: " + resource);
+        }
+        return new Asset(Buffer.buffer(in.readAllBytes()), type);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The bundled hls.js version, from its WebJar's Maven metadata. */
+  private static String hlsJsVersion() {
+    try (InputStream in = WebPages.class.getClassLoader()
+        .getResourceAsStream("META-INF/maven/org.webjars.npm/hls.js/pom.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("the hls.js WebJar is missing from the class path");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
