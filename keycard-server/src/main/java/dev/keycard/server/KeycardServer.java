@@ -62,6 +62,7 @@ import dev.keycard.core.geo.Geolocation;
 import dev.keycard.server.http.HttpVerticle;
 import dev.keycard.server.http.RateLimitGate;
 import dev.keycard.server.monitoring.Monitoring;
+import dev.keycard.server.operator.OperatorHistory;
 import dev.keycard.core.throttle.AttemptCounters;
 import dev.keycard.core.throttle.InMemoryAttemptCounters;
 import dev.keycard.server.login.CredentialProtection;
@@ -292,7 +293,8 @@ public final class KeycardServer implements AutoCloseable {
               config.denylistCatchUp().multipliedBy(READY_WITHIN_CATCH_UPS)), monitoring, clientAddresses, admin,
           anomalies, credentials,
           RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring),
-          config.cookieSessions() ? new CsrfTokens(playbackUrls::keys) : null);
+          config.cookieSessions() ? new CsrfTokens(playbackUrls::keys) : null,
+          new OperatorHistory(monitoring.meters(), activity, clock));
       if (config.cookieSessions() && config.tls() == null && !ServerConfig.isLoopback(config.host())) {
         log.warn("cookie sessions over plain HTTP on {}: only safe because --trusted-proxies {} terminate TLS in"
             + " front of keycard; a browser reaching this port directly would send its session cookies in the clear",
@@ -357,6 +359,7 @@ public final class KeycardServer implements AutoCloseable {
         if (services.admin() != null) {
           services.admin().activity().prune();
         }
+        services.operatorHistory().sample();
         int purged = stores.purgeExpired(now, config.clockSkew());
         if (purged > 0) {
           log.debug("purged {} expired rows", purged);

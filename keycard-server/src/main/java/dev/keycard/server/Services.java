@@ -13,6 +13,7 @@ import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.login.CredentialProtection;
 import dev.keycard.server.login.CredentialProtections;
 import dev.keycard.server.monitoring.Monitoring;
+import dev.keycard.server.operator.OperatorHistory;
 import java.time.InstantSource;
 
 /**
@@ -30,6 +31,7 @@ import java.time.InstantSource;
  * @param rateLimiter  the per-token rate limits of the protected routes
  * @param csrf         the anti-CSRF tokens of browser cookie sessions, or {@code null} when cookie
  *                     sessions are off (then no route reads a cookie)
+ * @param operatorHistory the operator page's last hour, or {@code null} for routes without it
  */
 public record Services(
     ServerConfig config,
@@ -44,7 +46,8 @@ public record Services(
     AnomalyWatch anomalies,
     CredentialProtection credentials,
     RateLimiter rateLimiter,
-    CsrfTokens csrf) {
+    CsrfTokens csrf,
+    OperatorHistory operatorHistory) {
 
   /** Without cookie sessions. */
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
@@ -52,13 +55,7 @@ public record Services(
       ClientAddresses clientAddresses, Administration admin, AnomalyWatch anomalies,
       CredentialProtection credentials, RateLimiter rateLimiter) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses, admin,
-        anomalies, credentials, rateLimiter, null);
-  }
-
-  /** A copy with cookie sessions, their CSRF tokens made by {@code tokens}. */
-  public Services withCsrf(CsrfTokens tokens) {
-    return new Services(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring,
-        clientAddresses, admin, anomalies, credentials, rateLimiter, tokens);
+        anomalies, credentials, rateLimiter, null, null);
   }
 
   /**

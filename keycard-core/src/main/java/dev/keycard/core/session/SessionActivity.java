@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What this process has seen of each login session ({@code sid}): when it was last used, from which
@@ -52,8 +56,16 @@ public final class SessionActivity {
    * a read, and shows the same to the second.
    */
   public void used(String sessionId, String clientIp) {
+    used(sessionId, null, clientIp);
+  }
+
+  /** {@link #used(String, String)}, remembering whose session it is ({@code subject}) for {@link #recent}. */
+  public void used(String sessionId, String subject, String clientIp) {
     long now = clock.millis();
     Entry entry = sessions.get(sessionId, k -> new Entry());
+    if (entry.subject == null && subject != null) {
+      entry.subject = subject; // a session's subject never changes: written once, read by the operator view
+    }
     Use last = entry.lastUse;
     if (last == null || now - last.atMillis() >= RESOLUTION_MILLIS || !Objects.equals(last.clientIp(), clientIp)) {
       // Two event loops may record the same session at once: the last write wins, and both are "now".
@@ -94,6 +106,51 @@ public final class SessionActivity {
     return Optional.of(new Seen(use == null ? null : Instant.ofEpochMilli(use.atMillis()),
         use == null ? null : use.clientIp(), live));
   }
+
+  /**
+   * The sessions used within {@code window}, most recent first, at most {@code max} of them, and how
+   * many there are in all: the operator's view of who is on now. Walks every session held, so it is
+   * for an occasional admin request, never a per-request path.
+   */
+  public Recent recent(Duration window, int max) {
+    long now = clock.millis();
+    long since = now - window.toMillis();
+    Instant nowInstant = Instant.ofEpochMilli(now);
+    List<RecentSession> all = new ArrayList<>();
+    Map<String, Integer> watching = new TreeMap<>();
+    sessions.asMap().forEach((id, entry) -> {
+      if (idle(entry, now)) {
+        return;
+      }
+      List<ActiveStream> live;
+      synchronized (entry) {
+        live = entry.streams.stream().filter(st -> st.liveUntil().isAfter(nowInstant)).toList();
+      }
+      live.forEach(st -> watching.merge(st.streamId(), 1, Integer::sum));
+      Use use = entry.lastUse;
+      if (use != null && use.atMillis() >= since) {
+        all.add(new RecentSession(id, entry.subject,
+            new Seen(Instant.ofEpochMilli(use.atMillis()), use.clientIp(), live)));
+      }
+    });
+    all.sort(Comparator.comparing((RecentSession r) -> r.seen().lastUsed()).reversed());
+    return new Recent(all.size(), all.subList(0, Math.min(max, all.size())), watching);
+  }
+
+  /**
+   * @param active        how many sessions were used within the window
+   * @param sessions      the most recently used of them
+   * @param streamViewers per stream id, the sessions whose playback of it may still be going on
+   */
+  public record Recent(int active, List<RecentSession> sessions, Map<String, Integer> streamViewers) {
+    public Recent {
+      sessions = List.copyOf(sessions);
+      streamViewers = Map.copyOf(streamViewers);
+    }
+  }
+
+  /** @param subject whose session it is, or {@code null} when it was only seen at the edge */
+  public record RecentSession(String sessionId, String subject, Seen seen) {}
 
   /**
    * Drops the sessions unused for the idle lifetime, so memory follows the sessions in use; the
@@ -137,6 +194,7 @@ public final class SessionActivity {
 
   private static final class Entry {
     volatile Use lastUse;
+    volatile String subject;
     /** The last use or stream start: the idle lifetime runs from here. */
     volatile long touchedMillis;
     final ArrayDeque<ActiveStream> streams = new ArrayDeque<>(2);

@@ -100,4 +100,28 @@ class SessionActivityTest {
     activity.forget("sid-1");
     assertThat(activity.of("sid-1")).isEmpty();
   }
+
+  @Test
+  void recentListsTheSessionsUsedWithinTheWindowNewestFirstWithTheirSubjectsAndStreamViewers() {
+    activity.used("sid-old", "ana", "192.0.2.1");
+    clock.advance(Duration.ofMinutes(10));
+    activity.used("sid-a", "ben", "192.0.2.2");
+    activity.streamStarted("sid-a", "demo", clock.instant().plus(Duration.ofHours(1)));
+    clock.advance(Duration.ofSeconds(5));
+    activity.used("sid-b", "cai", "192.0.2.3");
+    activity.streamStarted("sid-b", "demo", clock.instant().plus(Duration.ofHours(1)));
+    activity.streamStarted("sid-b", "cam1", clock.instant().plus(Duration.ofSeconds(1)));
+    clock.advance(Duration.ofSeconds(2));
+
+    SessionActivity.Recent recent = activity.recent(Duration.ofMinutes(5), 1);
+
+    assertThat(recent.active()).isEqualTo(2);
+    assertThat(recent.sessions()).singleElement().satisfies(r -> {
+      assertThat(r.sessionId()).isEqualTo("sid-b");
+      assertThat(r.subject()).isEqualTo("cai");
+      assertThat(r.seen().lastClientIp()).isEqualTo("192.0.2.3");
+    });
+    // cam1's playback session has ended; the old session's demo start never happened.
+    assertThat(recent.streamViewers()).containsExactly(java.util.Map.entry("demo", 2));
+  }
 }

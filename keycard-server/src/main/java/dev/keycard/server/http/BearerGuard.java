@@ -165,7 +165,7 @@ final class BearerGuard {
     }
     String address = addresses.of(ctx.request());
     if (activity != null && token.sessionId() != null) {
-      activity.used(token.sessionId(), address);
+      activity.used(token.sessionId(), token.subject(), address);
     }
     if (anomalies != null) {
       anomalies.bearerUsed(token, address);

@@ -122,6 +122,11 @@ public final class Routes {
     if (services.admin() != null && roles.api()) {
       new AdminEndpoints(vertx, services, guard).mount(router);
       new AccountSessionEndpoints(vertx, services, guard).mount(router);
+      if (services.operatorHistory() != null) {
+        var operator = new OperatorEndpoints(services.operatorHistory(), services.admin().activity(), streaming,
+            services.monitoring().meters());
+        router.get(AdminEndpoints.PREFIX + "overview").handler(ctx -> guard.check(ctx, Scopes.ADMIN, operator::overview));
+      }
     }
 
     if (streaming != null && roles.api()) {

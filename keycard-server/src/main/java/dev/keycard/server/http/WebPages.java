@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The web player at {@code /}: one page and its scripts and styles, all served from the jar (hls.js
+ * The web player at {@code /} and the operator page at {@code /operator}: two pages and their
+ * scripts and styles, all served from the jar (hls.js
  * comes from its WebJar, pinned at build time; nothing is loaded from a CDN). Read once, at start.
  *
  * <p>Every answer carries a Content-Security-Policy that allows scripts and styles from keycard's
@@ -21,11 +23,18 @@ import java.util.Properties;
  */
 final class WebPages {
   private static final String ROOT = "web/";
-  private static final Asset PAGE = Asset.of(ROOT + "index.html", "text/html; charset=utf-8");
-  private static final Asset SCRIPT = Asset.of(ROOT + "viewer.js", "text/javascript; charset=utf-8");
-  private static final Asset STYLE = Asset.of(ROOT + "viewer.css", "text/css; charset=utf-8");
+  private static final String HTML = "text/html; charset=utf-8";
+  private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+  /** Path on the API listener → file in the jar. */
+  private static final Map<String, Asset> FILES = Map.of(
+      "/", Asset.of(ROOT + "index.html", HTML),
+      "/operator", Asset.of(ROOT + "operator.html", HTML),
+      "/assets/session.js", Asset.of(ROOT + "session.js", JAVASCRIPT),
+      "/assets/viewer.js", Asset.of(ROOT + "viewer.js", JAVASCRIPT),
+      "/assets/operator.js", Asset.of(ROOT + "operator.js", JAVASCRIPT),
+      "/assets/viewer.css", Asset.of(ROOT + "viewer.css", "text/css; charset=utf-8"));
   private static final Asset HLS_JS = Asset.of("META-INF/resources/webjars/hls.js/" + hlsJsVersion()
-      + "/dist/hls.min.js", "text/javascript; charset=utf-8");
+      + "/dist/hls.min.js", JAVASCRIPT);
 
   private final String contentSecurityPolicy;
 
@@ -38,9 +47,7 @@ final class WebPages {
   }
 
   void mount(Router router) {
-    router.get("/").handler(ctx -> serve(ctx, PAGE));
-    router.get("/assets/viewer.js").handler(ctx -> serve(ctx, SCRIPT));
-    router.get("/assets/viewer.css").handler(ctx -> serve(ctx, STYLE));
+    FILES.forEach((path, asset) -> router.get(path).handler(ctx -> serve(ctx, asset)));
     router.get("/assets/hls.min.js").handler(ctx -> serve(ctx, HLS_JS));
   }
 

@@ -14,8 +14,9 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * keycard's web player ({@code /}) in one Chromium tab, driven as a person would: the form, the
- * buttons, what the page says. Every call first switches the driver to this tab.
+ * One of keycard's pages (the web player at {@code /}, the operator page at {@code /operator}) in
+ * one Chromium tab, driven as a person would: the form, the buttons, what the page says. Every call
+ * first switches the driver to this tab.
  */
 public final class ViewerPage {
   private final ChromeDriver driver;
@@ -28,11 +29,16 @@ public final class ViewerPage {
 
   /** Opens {@code base}'s player in the browser's first tab if it is blank, else in a new tab. */
   public static ViewerPage open(Chromium browser, String base) {
+    return open(browser, base, "/");
+  }
+
+  /** Opens {@code path} of {@code base} (e.g. {@code /operator}), as {@link #open(Chromium, String)}. */
+  public static ViewerPage open(Chromium browser, String base, String path) {
     ChromeDriver driver = browser.driver();
     String handle = driver.getWindowHandles().size() == 1 && "data:,".equals(driver.getCurrentUrl())
         ? driver.getWindowHandle()
         : driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
-    driver.get(base + "/");
+    driver.get(base + path);
     return new ViewerPage(driver, handle);
   }
 
@@ -54,8 +60,9 @@ public final class ViewerPage {
     awaitTrue(() -> signedIn() || !message().isEmpty(), Duration.ofSeconds(10), "the sign-in answer");
   }
 
+  /** Whether the page shows a signed-in account (its header with the sign-out buttons). */
   public boolean signedIn() {
-    return visible("viewer");
+    return visible("account");
   }
 
   /** Presses Watch beside {@code stream} in the list. */
@@ -63,6 +70,16 @@ public final class ViewerPage {
     awaitTrue(() -> !here().findElements(By.cssSelector("button[data-stream='" + stream + "']")).isEmpty(),
         Duration.ofSeconds(10), "stream " + stream + " in the list");
     here().findElement(By.cssSelector("button[data-stream='" + stream + "']")).click();
+  }
+
+  /** Whether anything on the page matches {@code css}. */
+  public boolean has(String css) {
+    return !here().findElements(By.cssSelector(css)).isEmpty();
+  }
+
+  /** Clicks the first element matching {@code css}. */
+  public void click(String css) {
+    here().findElement(By.cssSelector(css)).click();
   }
 
   public void press(String buttonId) {
