@@ -141,7 +141,7 @@
     const rows = (await response.json()).sessions.map((seen) => {
       const row = document.createElement('tr');
       const cells = [
-        seen.current ? 'This browser' : (seen.client_id || 'unknown'),
+        (seen.current ? 'This browser: ' : '') + deviceName(seen.device, seen.client_id),
         seen.last_used ? new Date(seen.last_used * 1000).toLocaleString() : 'not seen yet',
         [seen.country, seen.last_ip].filter(Boolean).join(' · ') || 'unknown',
         new Date(seen.created_at * 1000).toLocaleString(),
@@ -161,6 +161,21 @@
       return row;
     });
     el('sessions').tBodies[0].replaceChildren(...rows);
+  }
+
+  /** "Chrome on Linux" from a User-Agent: enough for a person to recognise a device of theirs. */
+  function deviceName(userAgent, clientId) {
+    if (!userAgent) {
+      return clientId ? 'an app (' + clientId + ')' : 'unknown';
+    }
+    const browsers = [['Edg/', 'Edge'], ['OPR/', 'Opera'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'],
+      ['Safari/', 'Safari'], ['curl/', 'curl'], ['ffmpeg', 'ffmpeg'], ['Lavf/', 'ffmpeg']];
+    const systems = [['Android', 'Android'], ['iPhone', 'iPhone'], ['iPad', 'iPad'], ['Windows', 'Windows'],
+      ['Mac OS X', 'macOS'], ['CrOS', 'ChromeOS'], ['Linux', 'Linux']];
+    const browser = browsers.find(([mark]) => userAgent.includes(mark));
+    const system = systems.find(([mark]) => userAgent.includes(mark));
+    const name = browser ? browser[1] : userAgent.split(/[ /]/)[0];
+    return system ? name + ' on ' + system[1] : name;
   }
 
   async function endSession(sid) {

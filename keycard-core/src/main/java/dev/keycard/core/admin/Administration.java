@@ -198,7 +198,8 @@ public final class Administration {
     String country = ip == null ? null : geolocation.locate(ip).map(Location::country).orElse(null);
     return new SessionView(f.id(), f.subject(), f.clientId(), f.scopes(), f.createdAt(), f.absoluteExpiresAt(),
         seen.map(SessionActivity.Seen::lastUsed).orElse(null), ip, country,
-        seen.map(SessionActivity.Seen::activeStreams).orElse(List.of()));
+        seen.map(SessionActivity.Seen::activeStreams).orElse(List.of()),
+        seen.map(SessionActivity.Seen::device).orElse(null));
   }
 
   private void record(Actor actor, String operation, String outcome, Map<String, String> target) {

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param lastClientIp  that request's client address, or {@code null}
  * @param country       the ISO country of {@code lastClientIp}, or {@code null} when unknown
  * @param activeStreams streams started in the session whose playback may still be going on
+ * @param device        the {@code User-Agent} it signed in or last refreshed with here, or {@code null}
  */
 public record SessionView(String sessionId, String subject, String clientId, Set<String> scopes, Instant createdAt,
-    Instant expiresAt, Instant lastUsed, String lastClientIp, String country, List<ActiveStream> activeStreams) {
+    Instant expiresAt, Instant lastUsed, String lastClientIp, String country, List<ActiveStream> activeStreams,
+    String device) {
   public SessionView {
     scopes = Set.copyOf(scopes);
     activeStreams = List.copyOf(activeStreams);

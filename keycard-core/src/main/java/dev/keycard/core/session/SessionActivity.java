@@ -91,6 +91,23 @@ public final class SessionActivity {
     }
   }
 
+  /** Longer {@code User-Agent} values are cut: enough to tell a browser and a system apart. */
+  static final int MAX_DEVICE_LENGTH = 200;
+
+  /**
+   * Records the device a session signed in or refreshed from (its {@code User-Agent}), shown in the
+   * session lists so a person can tell their sessions apart. Called by the login and refresh
+   * endpoints, never per request.
+   */
+  public void signedInFrom(String sessionId, String userAgent) {
+    if (userAgent == null || userAgent.isBlank()) {
+      return;
+    }
+    Entry entry = sessions.get(sessionId, k -> new Entry());
+    entry.device = userAgent.length() > MAX_DEVICE_LENGTH ? userAgent.substring(0, MAX_DEVICE_LENGTH) : userAgent;
+    entry.touchedMillis = clock.millis();
+  }
+
   /** What this process saw of the session, or empty when it saw nothing (or forgot it). */
   public Optional<Seen> of(String sessionId) {
     Entry entry = sessions.getIfPresent(sessionId);
@@ -104,7 +121,7 @@ public final class SessionActivity {
     }
     Use use = entry.lastUse;
     return Optional.of(new Seen(use == null ? null : Instant.ofEpochMilli(use.atMillis()),
-        use == null ? null : use.clientIp(), live));
+        use == null ? null : use.clientIp(), live, entry.device));
   }
 
   /**
@@ -130,7 +147,7 @@ public final class SessionActivity {
       Use use = entry.lastUse;
       if (use != null && use.atMillis() >= since) {
         all.add(new RecentSession(id, entry.subject,
-            new Seen(Instant.ofEpochMilli(use.atMillis()), use.clientIp(), live)));
+            new Seen(Instant.ofEpochMilli(use.atMillis()), use.clientIp(), live, entry.device)));
       }
     });
     all.sort(Comparator.comparing((RecentSession r) -> r.seen().lastUsed()).reversed());
@@ -180,8 +197,9 @@ public final class SessionActivity {
    * @param lastUsed      the last bearer check that passed with one of its access tokens, or {@code null}
    * @param lastClientIp  the address of that request, or {@code null}
    * @param activeStreams streams started in the session whose playback session may still be going on
+   * @param device        the {@code User-Agent} it signed in or last refreshed with, or {@code null}
    */
-  public record Seen(Instant lastUsed, String lastClientIp, List<ActiveStream> activeStreams) {
+  public record Seen(Instant lastUsed, String lastClientIp, List<ActiveStream> activeStreams, String device) {
     public Seen {
       activeStreams = List.copyOf(activeStreams);
     }
@@ -195,6 +213,7 @@ public final class SessionActivity {
   private static final class Entry {
     volatile Use lastUse;
     volatile String subject;
+    volatile String device;
     /** The last use or stream start: the idle lifetime runs from here. */
     volatile long touchedMillis;
     final ArrayDeque<ActiveStream> streams = new ArrayDeque<>(2);

@@ -124,4 +124,15 @@ class SessionActivityTest {
     // cam1's playback session has ended; the old session's demo start never happened.
     assertThat(recent.streamViewers()).containsExactly(java.util.Map.entry("demo", 2));
   }
+
+  @Test
+  void theDeviceASessionSignedInFromIsKeptShortAndShown() {
+    activity.signedInFrom("sid-1", "Mozilla/5.0 (X11; Linux x86_64) " + "x".repeat(500));
+    activity.used("sid-1", "192.0.2.1");
+    activity.signedInFrom("sid-2", null);
+
+    assertThat(activity.of("sid-1").orElseThrow().device()).startsWith("Mozilla/5.0 (X11; Linux x86_64)")
+        .hasSize(SessionActivity.MAX_DEVICE_LENGTH);
+    assertThat(activity.of("sid-2")).isEmpty();
+  }
 }

@@ -84,6 +84,11 @@ final class DemoCommand implements Callable<Integer> {
       out.println("keycard demo is running on " + base);
       out.println("Demo account (shown once): username " + DEMO_USER + "  password " + password);
       out.println();
+      if (config.cookieSessions()) {
+        out.println("In a browser: open " + base + "/ and sign in (the web player; operators, with the keycard:admin");
+        out.println("scope, see sessions, streams and anomalies at " + base + "/operator).");
+        out.println();
+      }
       out.println("Log in:");
       out.println("  curl -s -X POST " + base + "/auth/login -H 'Content-Type: application/json' \\");
       out.println("       -d '{\"username\":\"" + DEMO_USER + "\",\"password\":\"" + password + "\"}'");

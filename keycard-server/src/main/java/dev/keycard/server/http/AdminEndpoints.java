@@ -167,6 +167,7 @@ final class AdminEndpoints {
         .put("last_used", seconds(s.lastUsed()))
         .put("last_ip", s.lastClientIp())
         .put("country", s.country())
+        .put("device", s.device())
         .put("active_streams", streams);
   }
 

@@ -6,6 +6,7 @@ import dev.keycard.core.auth.GrantResult;
 import dev.keycard.core.auth.TokenGrant;
 import dev.keycard.core.csrf.CsrfTokens;
 import dev.keycard.core.refresh.RefreshTokenFamily;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.Services;
@@ -42,6 +43,7 @@ final class CookieSessionEndpoints {
   private final AuthorizationEvents events;
   private final ClientAddresses addresses;
   private final Duration refreshLife;
+  private final SessionActivity activity;
 
   CookieSessionEndpoints(Vertx vertx, Services services, SessionEndpoints sessions, AuthorizationEvents events) {
     this.vertx = vertx;
@@ -51,6 +53,7 @@ final class CookieSessionEndpoints {
     this.events = events;
     this.addresses = services.clientAddresses();
     this.refreshLife = services.config().refreshIdleTtl();
+    this.activity = services.admin() == null ? null : services.admin().activity();
   }
 
   /** {@code POST /auth/session}. */
@@ -129,6 +132,7 @@ final class CookieSessionEndpoints {
       switch (result.get()) {
         case GrantResult.Granted g -> {
           events.granted(AuthorizationEvents.REFRESH_TOKEN, g.grant(), address);
+          SessionEndpoints.rememberDevice(activity, ctx, g.grant());
           Responses.noStore(ctx);
           granted(ctx, g.grant());
         }

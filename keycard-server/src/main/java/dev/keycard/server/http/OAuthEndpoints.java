@@ -9,6 +9,7 @@ import dev.keycard.core.auth.RevocationResult;
 import dev.keycard.core.auth.TokenGrant;
 import dev.keycard.core.throttle.CredentialThrottle.Decision;
 import dev.keycard.core.throttle.CredentialThrottle.Ticket;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.token.Scopes;
 import dev.keycard.server.Services;
 import dev.keycard.server.monitoring.AuthorizationEvents;
@@ -33,6 +34,7 @@ final class OAuthEndpoints {
   private final CredentialProtection credentials;
   private final ClientAddresses clientAddresses;
   private final AuthorizationEvents events;
+  private final SessionActivity activity;
 
   OAuthEndpoints(Vertx vertx, Services services, AuthorizationEvents events) {
     this.vertx = vertx;
@@ -40,6 +42,7 @@ final class OAuthEndpoints {
     this.credentials = services.credentials();
     this.clientAddresses = services.clientAddresses();
     this.events = events;
+    this.activity = services.admin() == null ? null : services.admin().activity();
   }
 
   /** {@code POST /oauth2/token}. */
@@ -60,7 +63,10 @@ final class OAuthEndpoints {
       case "refresh_token" -> throttled(ctx, client, () -> Blocking.run(vertx, ctx,
           () -> auth.refresh(client, form.get("refresh_token"), scope), r -> {
             switch (r) {
-              case GrantResult.Granted g -> events.granted(AuthorizationEvents.REFRESH_TOKEN, g.grant(), clientIp(ctx));
+              case GrantResult.Granted g -> {
+                events.granted(AuthorizationEvents.REFRESH_TOKEN, g.grant(), clientIp(ctx));
+                SessionEndpoints.rememberDevice(activity, ctx, g.grant());
+              }
               case GrantResult.Failed f -> events.refreshFailed(f, client == null ? null : client.clientId(), clientIp(ctx));
             }
             answerGrant(ctx, client, r);

@@ -4,6 +4,7 @@ import dev.keycard.core.auth.AuthorizationServer;
 import dev.keycard.core.auth.GrantResult;
 import dev.keycard.core.auth.OAuthError;
 import dev.keycard.core.auth.TokenGrant;
+import dev.keycard.core.session.SessionActivity;
 import dev.keycard.core.throttle.CredentialThrottle;
 import dev.keycard.core.throttle.CredentialThrottle.Decision;
 import dev.keycard.core.token.AccessToken;
@@ -28,6 +29,8 @@ final class SessionEndpoints {
   private final CredentialProtection credentials;
   private final ClientAddresses clientAddresses;
   private final AuthorizationEvents events;
+  /** Where a session's device is remembered for the session lists, or {@code null}. */
+  private final SessionActivity activity;
 
   SessionEndpoints(Vertx vertx, Services services, AuthorizationEvents events) {
     this.vertx = vertx;
@@ -35,6 +38,7 @@ final class SessionEndpoints {
     this.credentials = services.credentials();
     this.clientAddresses = services.clientAddresses();
     this.events = events;
+    this.activity = services.admin() == null ? null : services.admin().activity();
   }
 
   /**
@@ -112,6 +116,7 @@ final class SessionEndpoints {
           credentials.throttle().loginSucceeded(go.ticket());
           credentials.loginSucceeded(username, address);
           events.granted(AuthorizationEvents.PASSWORD, g.grant(), address);
+          rememberDevice(activity, ctx, g.grant());
         }
         case GrantResult.Failed f when f.error().equals(OAuthError.invalidCredentials()) ->
             credentials.loginFailed(username, address);
@@ -173,6 +178,17 @@ final class SessionEndpoints {
     Responses.noStore(ctx);
     ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
     Responses.error(ctx, 503, "temporarily_unavailable", "Too many logins at once; retry later");
+  }
+
+  /**
+   * Remembers the device ({@code User-Agent}) of the session a login or refresh belongs to, so the
+   * session lists can tell a person's sessions apart; nothing for a grant without a session.
+   */
+  static void rememberDevice(SessionActivity activity, RoutingContext ctx, TokenGrant grant) {
+    String sessionId = grant.access().claims().sessionId();
+    if (activity != null && sessionId != null) {
+      activity.signedInFrom(sessionId, ctx.request().getHeader("User-Agent"));
+    }
   }
 
   /** {@code POST /auth/logout}: revokes the presented access token and its whole session. */

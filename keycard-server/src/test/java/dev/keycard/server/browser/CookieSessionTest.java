@@ -246,7 +246,8 @@ class CookieSessionTest {
     Answer list = http.get("/api/v1/sessions", "Cookie", laptop.accessCookie());
     assertThat(list.status()).isEqualTo(200);
     var sessions = list.json().getJsonArray("sessions");
-    assertThat(sessions.stream().map(o -> (JsonObject) o).filter(s -> s.getBoolean("current"))).hasSize(1);
+    assertThat(sessions.stream().map(o -> (JsonObject) o).filter(s -> s.getBoolean("current")))
+        .singleElement().satisfies(s -> assertThat(s.getString("device")).startsWith("Java-http-client/"));
     String phoneSid = sessions.stream().map(o -> (JsonObject) o).filter(s -> !s.getBoolean("current"))
         .map(s -> s.getString("sid")).reduce((x, y) -> y).orElseThrow();
     String aliceSid = http.get("/api/v1/sessions", "Cookie", alice.accessCookie()).json().getJsonArray("sessions")
