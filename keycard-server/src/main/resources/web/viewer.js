@@ -5,7 +5,7 @@
 (() => {
   const STREAMS_EVERY_MS = 10_000;
   const el = (id) => document.getElementById(id);
-  const state = {hls: null, watching: null, streamsTimer: null};
+  const state = {hls: null, watching: null, streamsTimer: null, offline: new Set()};
 
   const session = window.keycardSession({
     signedIn() {
@@ -36,7 +36,9 @@
       return;
     }
     const list = el('streams');
-    const items = (await response.json()).streams.map((stream) => {
+    const streams = (await response.json()).streams;
+    state.offline = new Set(streams.filter((stream) => stream.live === false).map((stream) => stream.stream_id));
+    const items = streams.map((stream) => {
       const item = document.createElement('li');
       const name = document.createElement('span');
       name.textContent = stream.stream_id;
@@ -61,6 +63,13 @@
 
   async function startStream(streamId) {
     say('');
+    if (state.offline.has(streamId)) {
+      await loadStreams(); // it may have gone live since the list was drawn
+      if (state.offline.has(streamId)) {
+        say('“' + streamId + '” is offline. It plays here as soon as it goes live.', true);
+        return;
+      }
+    }
     const response = await api('POST', '/api/v1/stream/start', {stream_id: streamId});
     if (!response.ok) {
       const error = await errorOf(response);
@@ -105,7 +114,7 @@
   async function playbackFailed(streamId, data) {
     const status = data.response && data.response.code;
     stopPlayer();
-    if (status === 404) {
+    if (status === 404 || status === 503) { // the edge: no such playlist, or stream_offline
       say('“' + streamId + '” is offline.', true);
       return;
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.keycard.server.testing.Chromium;
 import dev.keycard.server.testing.HlsJsPlayer;
+import dev.keycard.server.testing.TestHttp;
 import dev.keycard.server.testing.TestKeycard;
 import dev.keycard.server.testing.ViewerPage;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,12 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * keycard's web player in Debian's Chromium, signed in through its form, with 6-second access
+ * keycard's web player in Debian's Chromium, signed in through its form, with 20-second access
  * tokens so that silent refreshes happen every few seconds.
  */
 class ViewerPageTest {
   static final String PASSWORD = "a viewer's long password";
-  static final Duration ACCESS_LIFE = Duration.ofSeconds(6);
+  static final Duration ACCESS_LIFE = Duration.ofSeconds(20);
 
   @TempDir
   static Path dataDir;
@@ -85,13 +87,20 @@ class ViewerPageTest {
       ViewerPage.awaitTrue(second::signedIn, Duration.ofSeconds(10), "the second tab signed in");
       first.watch("demo");
 
-      // Four access-token lives: each tab's timer wants a refresh in every one of them.
-      first.awaitPlayed(24, Duration.ofSeconds(90));
+      // Three access-token lives: each tab's timer wants a refresh in every one of them, at the same moments.
+      first.awaitPlayed(60, Duration.ofSeconds(150));
 
       assertThat(first.signedIn()).as(first.message()).isTrue();
       assertThat(second.signedIn()).as(second.message()).isTrue();
       assertThat(status(first, "/api/v1/me")).isEqualTo(200);
       assertThat(status(second, "/api/v1/me")).isEqualTo(200);
+
+      // "Sign out everywhere" in one tab ends the other at once (the same cookies, and a message between tabs).
+      second.press("sign-out-everywhere");
+      ViewerPage.awaitTrue(() -> !first.signedIn(), Duration.ofSeconds(10), "the first tab signed out");
+      double stoppedAt = first.currentTime();
+      sleep(Duration.ofSeconds(3));
+      assertThat(first.currentTime()).isEqualTo(stoppedAt);
     }
     assertThat(count(meters, "keycard.tokens.issued", "grant_type", "refresh_token") - refreshesBefore)
         .as("silent refreshes").isGreaterThanOrEqualTo(3);
@@ -174,6 +183,26 @@ class ViewerPageTest {
       assertThat(victim.signedIn()).isTrue();
     } finally {
       attacker.stop(0);
+    }
+  }
+
+  @Test
+  void watchingAStreamThatIsNotLiveSaysItIsOffline() {
+    String secret = keycard.addClient("studio", "stream:publish");
+    String publisher = keycard.http().postForm("/oauth2/token", TestHttp.params("grant_type", "client_credentials"),
+        "Authorization", TestHttp.basic("studio", secret)).json().getString("access_token");
+    assertThat(keycard.http().postJson("/api/v1/streams", new JsonObject().put("stream_id", "tomorrow"),
+        "Authorization", "Bearer " + publisher).status()).isIn(200, 201);
+    try (Chromium browser = Chromium.start()) {
+      ViewerPage page = ViewerPage.open(browser, base);
+      page.signIn("ana", PASSWORD);
+      ViewerPage.awaitTrue(() -> page.text("streams").contains("tomorrow"), Duration.ofSeconds(10), "the stream list");
+      assertThat(page.text("streams")).contains("offline");
+
+      page.watch("tomorrow");
+
+      ViewerPage.awaitTrue(() -> page.message().contains("offline"), Duration.ofSeconds(30), "the offline message");
+      assertThat(page.signedIn()).isTrue();
     }
   }
 
