@@ -102,13 +102,23 @@
       const svg = document.createElementNS(SVG, 'svg');
       svg.setAttribute('viewBox', '0 0 60 20');
       svg.setAttribute('preserveAspectRatio', 'none');
-      const line = document.createElementNS(SVG, 'polyline');
-      const top = Math.max(1, ...values);
+      const peak = Math.max(0, ...values);
+      const scale = Math.max(1, peak);
       const offset = 60 - values.length;
-      line.setAttribute('points', values.map((v, i) => (offset + i) + ',' + (20 - (v / top) * 19)).join(' '));
+      const points = values.map((v, i) => [offset + i + 0.5, 19.5 - (v / scale) * 18]);
+      const line = document.createElementNS(SVG, 'polyline');
+      line.setAttribute('points', points.map(([x, y]) => x + ',' + y).join(' '));
       svg.append(line);
+      for (const [x, y] of points) { // a dot a minute: one minute of history is a dot, not nothing
+        const dot = document.createElementNS(SVG, 'rect');
+        dot.setAttribute('x', x - 0.4);
+        dot.setAttribute('y', y - 0.4);
+        dot.setAttribute('width', 0.8);
+        dot.setAttribute('height', 0.8);
+        svg.append(dot);
+      }
       const caption = document.createElement('figcaption');
-      caption.textContent = title + (values.length ? ' · now ' + values[values.length - 1] + ', peak ' + top
+      caption.textContent = title + (values.length ? ' · now ' + values[values.length - 1] + ', peak ' + peak
           : ' · no full minute yet');
       figure.append(svg, caption);
       return figure;
