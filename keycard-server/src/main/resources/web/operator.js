@@ -118,8 +118,8 @@
         svg.append(dot);
       }
       const caption = document.createElement('figcaption');
-      caption.textContent = title + (values.length ? ' · now ' + values[values.length - 1] + ', peak ' + peak
-          : ' · no full minute yet');
+      caption.textContent = title + (values.length ? ' · this minute so far ' + values[values.length - 1]
+          + ', peak ' + peak : ' · no data yet');
       figure.append(svg, caption);
       return figure;
     }));

@@ -57,11 +57,11 @@ final class OperatorEndpoints {
     }
     OperatorHistory.Totals totals = history.totals();
     JsonArray minutes = new JsonArray();
-    for (OperatorHistory.Minute m : history.minutes()) {
+    for (OperatorHistory.Minute m : history.lastHour()) {
       minutes.add(new JsonObject().put("at", m.at().getEpochSecond()).put("logins_succeeded", m.loginsSucceeded())
           .put("logins_failed", m.loginsFailed()).put("rate_limited", m.rateLimited()).put("anomalies", m.anomalies())
           .put("refresh_reuse", m.refreshReuse()).put("viewers", m.viewers())
-          .put("active_sessions", m.activeSessions()));
+          .put("active_sessions", m.activeSessions()).put("complete", m.complete()));
     }
     Responses.noStore(ctx);
     Responses.json(ctx, 200, new JsonObject()

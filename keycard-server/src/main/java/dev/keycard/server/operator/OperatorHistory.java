@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,10 +28,12 @@ public final class OperatorHistory {
   /**
    * One minute.
    *
-   * @param at the minute's start
+   * @param at       the minute's start
+   * @param complete whether the minute has passed; the last row of {@link #lastHour} is the minute
+   *                 going on, so far
    */
   public record Minute(Instant at, long loginsSucceeded, long loginsFailed, long rateLimited, long anomalies,
-      long refreshReuse, long viewers, long activeSessions) {}
+      long refreshReuse, long viewers, long activeSessions, boolean complete) {}
 
   /** The counters' running totals since this instance started. */
   public record Totals(long loginsSucceeded, long loginsFailed, long rateLimited, long anomalies,
@@ -47,6 +50,7 @@ public final class OperatorHistory {
     this.meters = Objects.requireNonNull(meters, "meters");
     this.activity = Objects.requireNonNull(activity, "activity");
     this.clock = Objects.requireNonNull(clock, "clock");
+    sample(); // the first minute starts with the server
   }
 
   /** Closes the current minute's row if its minute has passed; cheap otherwise. */
@@ -64,17 +68,28 @@ public final class OperatorHistory {
     if (minutes.size() == MINUTES) {
       minutes.removeFirst();
     }
-    minutes.addLast(new Minute(currentMinute, now.loginsSucceeded() - atMinuteStart.loginsSucceeded(),
-        now.loginsFailed() - atMinuteStart.loginsFailed(), now.rateLimited() - atMinuteStart.rateLimited(),
-        now.anomalies() - atMinuteStart.anomalies(), now.refreshReuse() - atMinuteStart.refreshReuse(),
-        viewers(), activity.recent(ACTIVE_WITHIN, 0).active()));
+    minutes.addLast(soFar(now, true));
     currentMinute = minute;
     atMinuteStart = now;
   }
 
-  /** The closed minutes, oldest first. */
-  public synchronized List<Minute> minutes() {
-    return List.copyOf(minutes);
+  /**
+   * The closed minutes of the last hour, oldest first, then the minute going on so far (once the
+   * first sample was taken), so a chart moves before its first minute has passed.
+   */
+  public synchronized List<Minute> lastHour() {
+    List<Minute> all = new ArrayList<>(minutes);
+    if (currentMinute != null) {
+      all.add(soFar(totals(), false));
+    }
+    return all;
+  }
+
+  private Minute soFar(Totals now, boolean complete) {
+    return new Minute(currentMinute, now.loginsSucceeded() - atMinuteStart.loginsSucceeded(),
+        now.loginsFailed() - atMinuteStart.loginsFailed(), now.rateLimited() - atMinuteStart.rateLimited(),
+        now.anomalies() - atMinuteStart.anomalies(), now.refreshReuse() - atMinuteStart.refreshReuse(),
+        viewers(), activity.recent(ACTIVE_WITHIN, 0).active(), complete);
   }
 
   public Totals totals() {

@@ -35,6 +35,7 @@ class OperatorPageTest {
       assertThat(operator.text("sessions")).contains("viewer").contains("demo");
       assertThat(operator.text("streams")).contains("demo").contains("live");
       assertThat(operator.text("figures")).contains("Active sessions").contains("Logins");
+      operator.screenshot(ViewerPage.docsImage("operator.png"));
 
       operator.click("#sessions tr[data-user='viewer'] button");
 
@@ -42,6 +43,8 @@ class OperatorPageTest {
           "the operator told the session ended");
       ViewerPage.awaitTrue(() -> !viewer.signedIn(), Duration.ofSeconds(30), "the viewer's session ended");
       assertThat(viewer.message()).contains("session has ended");
+      assertThat(viewer.cspViolations()).isEmpty();
+      assertThat(operator.cspViolations()).isEmpty();
     }
   }
 
@@ -55,6 +58,7 @@ class OperatorPageTest {
       ViewerPage.awaitTrue(() -> page.message().contains("keycard:admin"), Duration.ofSeconds(10),
           "the refusal");
       assertThat(page.has("#operator:not([hidden])")).isFalse();
+      assertThat(page.cspViolations()).isEmpty();
     }
   }
 }

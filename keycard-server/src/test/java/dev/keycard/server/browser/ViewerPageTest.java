@@ -63,6 +63,7 @@ class ViewerPageTest {
       page.watch("demo");
       assertThat(page.awaitPlayed(6, Duration.ofSeconds(60))).isGreaterThanOrEqualTo(6);
       assertThat(litFraction(page.videoScreenshot())).as("share of the frame that is not black").isGreaterThan(0.2);
+      page.screenshot(ViewerPage.docsImage("viewer.png"));
 
       Map<String, String> storage = page.scriptVisibleStorage();
       assertThat(storage.get("cookie")).isEmpty();
@@ -72,6 +73,7 @@ class ViewerPageTest {
       page.reload();
       ViewerPage.awaitTrue(page::signedIn, Duration.ofSeconds(10), "the session after a reload");
       assertThat(page.text("who")).contains("ana");
+      assertThat(page.cspViolations()).isEmpty();
     }
   }
 
@@ -94,6 +96,8 @@ class ViewerPageTest {
       assertThat(second.signedIn()).as(second.message()).isTrue();
       assertThat(status(first, "/api/v1/me")).isEqualTo(200);
       assertThat(status(second, "/api/v1/me")).isEqualTo(200);
+      assertThat(first.cspViolations()).isEmpty();
+      assertThat(second.cspViolations()).isEmpty();
 
       // "Sign out everywhere" in one tab ends the other at once (the same cookies, and a message between tabs).
       second.press("sign-out-everywhere");
@@ -123,6 +127,7 @@ class ViewerPageTest {
       sleep(Duration.ofSeconds(3));
       assertThat(page.currentTime()).isEqualTo(stoppedAt);
       assertThat(status(page, "/api/v1/me")).isEqualTo(401);
+      assertThat(page.cspViolations()).isEmpty();
     }
   }
 
@@ -145,6 +150,8 @@ class ViewerPageTest {
       double stoppedAt = onPhone.currentTime();
       sleep(Duration.ofSeconds(3));
       assertThat(onPhone.currentTime()).isEqualTo(stoppedAt);
+      assertThat(onLaptop.cspViolations()).isEmpty();
+      assertThat(onPhone.cspViolations()).isEmpty();
     }
   }
 
@@ -203,6 +210,23 @@ class ViewerPageTest {
 
       ViewerPage.awaitTrue(() -> page.message().contains("offline"), Duration.ofSeconds(30), "the offline message");
       assertThat(page.signedIn()).isTrue();
+      assertThat(page.cspViolations()).isEmpty();
+    }
+  }
+
+  @Test
+  void theContentSecurityPolicyRefusesScriptInjectedIntoThePageAndTheTestsSeeIt() {
+    try (Chromium browser = Chromium.start()) {
+      ViewerPage page = ViewerPage.open(browser, base);
+      Object ran = page.runAsync("""
+          const done = arguments[arguments.length - 1];
+          window.injected = false;
+          const script = document.createElement('script');
+          script.textContent = 'window.injected = true;';
+          document.head.append(script);
+          setTimeout(() => done(window.injected), 200);""");
+      assertThat(ran).isEqualTo(false);
+      assertThat(page.cspViolations()).singleElement().asString().startsWith("script-src");
     }
   }
 
@@ -213,6 +237,7 @@ class ViewerPageTest {
       page.signIn("fay", PASSWORD);
       ViewerPage.awaitTrue(() -> page.text("streams").contains("may not watch any stream"), Duration.ofSeconds(10),
           "the empty stream list");
+      assertThat(page.cspViolations()).isEmpty();
     }
   }
 

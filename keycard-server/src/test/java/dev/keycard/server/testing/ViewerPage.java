@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -38,8 +39,39 @@ public final class ViewerPage {
     String handle = driver.getWindowHandles().size() == 1 && "data:,".equals(driver.getCurrentUrl())
         ? driver.getWindowHandle()
         : driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+    driver.manage().window().setSize(new Dimension(1000, 1200));
+    // Before any of the page's own scripts, in every document this tab loads: CSP violations are
+    // collected for the whole visit, reloads included (kept in sessionStorage, which the page never uses).
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        document.addEventListener('securitypolicyviolation', (e) => {
+          const seen = JSON.parse(sessionStorage.getItem('csp-violations') || '[]');
+          seen.push(e.violatedDirective + ' ' + e.blockedURI);
+          sessionStorage.setItem('csp-violations', JSON.stringify(seen));
+        });"""));
     driver.get(base + path);
     return new ViewerPage(driver, handle);
+  }
+
+  /** Every Content-Security-Policy violation this tab's documents reported, on this origin. */
+  @SuppressWarnings("unchecked")
+  public java.util.List<String> cspViolations() {
+    return (java.util.List<String>) here().executeScript(
+        "return JSON.parse(sessionStorage.getItem('csp-violations') || '[]');");
+  }
+
+  /** {@code docs/images/NAME} of the checkout the tests run in: where the README's screenshots come from. */
+  public static java.nio.file.Path docsImage(String name) {
+    return java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("images").resolve(name);
+  }
+
+  /** Writes what the tab shows now to {@code file} (PNG). */
+  public void screenshot(java.nio.file.Path file) {
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.write(file, here().getScreenshotAs(OutputType.BYTES));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private ChromeDriver here() {
