@@ -3,6 +3,9 @@ package dev.keycard.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.keycard.core.streamlimit.StreamLimitPolicy;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.StreamLimits;
 import dev.keycard.server.testing.Chromium;
 import dev.keycard.server.testing.HlsJsPlayer;
 import dev.keycard.server.testing.TestHttp;
@@ -227,6 +230,30 @@ class ViewerPageTest {
           setTimeout(() => done(window.injected), 200);""");
       assertThat(ran).isEqualTo(false);
       assertThat(page.cspViolations()).singleElement().asString().startsWith("script-src");
+    }
+  }
+
+  @Test
+  void aSecondDeviceBeyondTheAccountsStreamLimitIsToldWhy(@TempDir Path otherData) {
+    ServerConfig config = TestKeycard.config(otherData).withCookieSessions(true);
+    config = config.withAbuse(config.abuse().withStreamLimits(
+        new StreamLimits(1, StreamLimitPolicy.REFUSE, Duration.ofSeconds(30))));
+    try (TestKeycard limited = TestKeycard.start(config, InstantSource.system());
+        Chromium tv = Chromium.start(); Chromium phone = Chromium.start()) {
+      limited.addUser("gil", PASSWORD, "profile stream:watch");
+      ViewerPage onTv = ViewerPage.open(tv, limited.http().base());
+      onTv.signIn("gil", PASSWORD);
+      onTv.watch("demo");
+      onTv.awaitPlayed(2, Duration.ofSeconds(60));
+
+      ViewerPage onPhone = ViewerPage.open(phone, limited.http().base());
+      onPhone.signIn("gil", PASSWORD);
+      onPhone.watch("demo");
+
+      ViewerPage.awaitTrue(() -> onPhone.message().contains("as many streams as your account allows"),
+          Duration.ofSeconds(10), "the stream-limit message");
+      assertThat(onTv.awaitPlayed(2, Duration.ofSeconds(30))).isPositive();
+      assertThat(onPhone.cspViolations()).isEmpty();
     }
   }
 
