@@ -147,15 +147,7 @@ final class CookieSessionEndpoints {
 
   /** {@code POST /auth/session/logout}, behind the bearer guard (with its CSRF check). */
   void logout(RoutingContext ctx, AccessToken token) {
-    Blocking.run(vertx, ctx, () -> {
-      auth.logout(token);
-      return null;
-    }, done -> {
-      events.loggedOut(token, addresses.of(ctx.request()));
-      SessionCookies.clear(ctx.response());
-      Responses.noStore(ctx);
-      ctx.response().setStatusCode(204).end();
-    });
+    sessions.logout(ctx, token, SessionCookies::clear);
   }
 
   /** Sets the cookies of a new or rotated session and answers what the page may know of it. */

@@ -14,10 +14,12 @@ import dev.keycard.server.login.CredentialProtection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** Password login (JSON), logout, and {@code /api/v1/me}: the endpoints a person's session goes through. */
 final class SessionEndpoints {
@@ -193,11 +195,17 @@ final class SessionEndpoints {
 
   /** {@code POST /auth/logout}: revokes the presented access token and its whole session. */
   void logout(RoutingContext ctx, AccessToken token) {
+    logout(ctx, token, answer -> { });
+  }
+
+  /** The same logout, with {@code beforeAnswer} adding to the 204 (a cookie session clears its cookies). */
+  void logout(RoutingContext ctx, AccessToken token, Consumer<HttpServerResponse> beforeAnswer) {
     Blocking.run(vertx, ctx, () -> {
       auth.logout(token);
       return null;
     }, done -> {
       events.loggedOut(token, clientAddresses.of(ctx.request()));
+      beforeAnswer.accept(ctx.response());
       Responses.noStore(ctx);
       ctx.response().setStatusCode(204).end();
     });

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 
@@ -25,14 +26,14 @@ final class WebPages {
   private static final String ROOT = "web/";
   private static final String HTML = "text/html; charset=utf-8";
   private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
-  /** Path on the API listener → file in the jar. */
+  /** Path on the API listener → what it serves. */
   private static final Map<String, Asset> FILES = Map.of(
-      "/", Asset.of(ROOT + "index.html", HTML),
-      "/operator", Asset.of(ROOT + "operator.html", HTML),
+      "/", page("keycard", "viewer.html", "hls.min.js", "session.js", "viewer.js"),
+      "/operator", page("keycard · operator", "operator.html", "session.js", "operator.js"),
       "/assets/session.js", Asset.of(ROOT + "session.js", JAVASCRIPT),
       "/assets/viewer.js", Asset.of(ROOT + "viewer.js", JAVASCRIPT),
       "/assets/operator.js", Asset.of(ROOT + "operator.js", JAVASCRIPT),
-      "/assets/viewer.css", Asset.of(ROOT + "viewer.css", "text/css; charset=utf-8"));
+      "/assets/keycard.css", Asset.of(ROOT + "keycard.css", "text/css; charset=utf-8"));
   private static final Asset HLS_JS = Asset.of("META-INF/resources/webjars/hls.js/" + hlsJsVersion()
       + "/dist/hls.min.js", JAVASCRIPT);
 
@@ -69,16 +70,39 @@ final class WebPages {
     return uri.getScheme() + "://" + uri.getRawAuthority();
   }
 
+  /**
+   * A page: the shell every page shares ({@code page.html}: the header with the account, the message
+   * line, the sign-in form) around the page's own markup, with its title and scripts. Assembled once,
+   * from constants only.
+   */
+  private static Asset page(String title, String content, String... scripts) {
+    StringBuilder tags = new StringBuilder();
+    for (String script : scripts) {
+      tags.append("  <script src=\"/assets/").append(script).append("\" defer></script>\n");
+    }
+    String html = text(ROOT + "page.html").replace("{{title}}", title).replace("{{scripts}}\n", tags)
+        .replace("{{content}}\n", text(ROOT + content));
+    return new Asset(Buffer.buffer(html.getBytes(StandardCharsets.UTF_8)), HTML);
+  }
+
+  private static String text(String resource) {
+    return new String(bytes(resource), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String resource) {
+    try (InputStream in = WebPages.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing from the jar: " + resource);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private record Asset(Buffer body, String type) {
     static Asset of(String resource, String type) {
-      try (InputStream in = WebPages.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("missing from the jar: " + resource);
-        }
-        return new Asset(Buffer.buffer(in.readAllBytes()), type);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return new Asset(Buffer.buffer(bytes(resource)), type);
     }
   }
 

@@ -105,9 +105,7 @@ class ViewerPageTest {
       // "Sign out everywhere" in one tab ends the other at once (the same cookies, and a message between tabs).
       second.press("sign-out-everywhere");
       ViewerPage.awaitTrue(() -> !first.signedIn(), Duration.ofSeconds(10), "the first tab signed out");
-      double stoppedAt = first.currentTime();
-      sleep(Duration.ofSeconds(3));
-      assertThat(first.currentTime()).isEqualTo(stoppedAt);
+      assertStopped(first);
     }
     assertThat(count(meters, "keycard.tokens.issued", "grant_type", "refresh_token") - refreshesBefore)
         .as("silent refreshes").isGreaterThanOrEqualTo(3);
@@ -126,9 +124,7 @@ class ViewerPageTest {
 
       ViewerPage.awaitTrue(() -> !page.signedIn(), Duration.ofSeconds(10), "the sign-in form");
       assertThat(page.message()).contains("signed out");
-      double stoppedAt = page.currentTime();
-      sleep(Duration.ofSeconds(3));
-      assertThat(page.currentTime()).isEqualTo(stoppedAt);
+      assertStopped(page);
       assertThat(status(page, "/api/v1/me")).isEqualTo(401);
       assertThat(page.cspViolations()).isEmpty();
     }
@@ -150,9 +146,7 @@ class ViewerPageTest {
       // The phone learns it from the edge (its next playlist is refused) or from its next API call.
       ViewerPage.awaitTrue(() -> !onPhone.signedIn(), Duration.ofSeconds(30), "the phone's session ended");
       assertThat(onPhone.message()).contains("session has ended");
-      double stoppedAt = onPhone.currentTime();
-      sleep(Duration.ofSeconds(3));
-      assertThat(onPhone.currentTime()).isEqualTo(stoppedAt);
+      assertStopped(onPhone);
       assertThat(onLaptop.cspViolations()).isEmpty();
       assertThat(onPhone.cspViolations()).isEmpty();
     }
@@ -296,6 +290,13 @@ class ViewerPageTest {
       }
     }
     return (double) lit / ((long) image.getWidth() * image.getHeight());
+  }
+
+  /** The video stands still: its position does not move in 3 s. */
+  private static void assertStopped(ViewerPage page) {
+    double stoppedAt = page.currentTime();
+    sleep(Duration.ofSeconds(3));
+    assertThat(page.currentTime()).as("playback position 3 s later").isEqualTo(stoppedAt);
   }
 
   private static void sleep(Duration duration) {

@@ -18,7 +18,7 @@ class WebPagesTest {
     try (TestKeycard keycard = TestKeycard.start(dir, c -> c.withCookieSessions(true))) {
       String edge = keycard.server().edgeBaseUrl();
       for (String[] file : new String[][] {{"/", "text/html"}, {"/assets/viewer.js", "text/javascript"},
-          {"/assets/viewer.css", "text/css"}, {"/assets/hls.min.js", "text/javascript"}, {"/operator", "text/html"},
+          {"/assets/keycard.css", "text/css"}, {"/assets/hls.min.js", "text/javascript"}, {"/operator", "text/html"},
           {"/assets/session.js", "text/javascript"}, {"/assets/operator.js", "text/javascript"}}) {
         Answer answer = keycard.http().get(file[0]);
         assertThat(answer.status()).as(file[0]).isEqualTo(200);
