@@ -59,6 +59,11 @@ final class DemoCommand implements Callable<Integer> {
     try (KeycardServer server = options.start(config, streamOptions.toConfig(true, parent.environment),
         Roles.ALL, InstantSource.system(), hasher, parent.environment)) {
       printWelcome(spec.commandLine().getOut(), server, hasher, random);
+      if (options.tlsSelfSigned) {
+        spec.commandLine().getOut().println("TLS with keycard's own certificate, which nothing trusts: add --cacert "
+            + config.tls().certificate().toAbsolutePath().normalize() + " to curl (a browser shows a warning first).");
+        spec.commandLine().getOut().flush();
+      }
       ServeCommand.awaitShutdown(server);
     }
     return 0;

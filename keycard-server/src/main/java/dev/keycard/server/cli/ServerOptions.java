@@ -11,13 +11,13 @@ import dev.keycard.server.SharedState;
 import dev.keycard.core.audit.AuditLog;
 import dev.keycard.server.config.StreamingConfig;
 import dev.keycard.server.store.StoreFactory;
-import java.time.InstantSource;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.ListenerLimits;
 import dev.keycard.server.config.Roles;
 import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.AbuseControls;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.config.SelfSignedCertificate;
 import dev.keycard.server.config.TlsFiles;
 import dev.keycard.server.config.TrustedProxies;
 import dev.keycard.server.config.TokenFormat;
@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -129,6 +130,12 @@ final class ServerOptions {
       description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC 1).")
   Path tlsKey;
 
+  @Option(names = "--tls-self-signed",
+      description = "Serve TLS with a certificate of keycard's own for localhost, 127.0.0.1 and ::1, made in "
+          + "DATA-DIR/tls on first use (for trying TLS and HTTP/2 on one machine: nothing trusts it, browsers warn; "
+          + "curl --cacert DATA-DIR/tls/self-signed.pem). Not with --tls-cert")
+  boolean tlsSelfSigned;
+
   @Option(names = "--cookie-sessions", negatable = true,
       description = "Let browsers log in with HttpOnly cookies (/auth/session) and use the API with them, CSRF "
           + "protected; serves the web player at /. Needs TLS unless --host is a loopback address (or "
@@ -142,6 +149,12 @@ final class ServerOptions {
    */
   ServerConfig toConfig(Map<String, String> environment, boolean cookieSessionsByDefault) {
     TlsFiles tls = TlsFiles.of(tlsCert, tlsKey);
+    if (tlsSelfSigned) {
+      if (tls != null) {
+        throw new IllegalArgumentException("--tls-self-signed and --tls-cert: give one or the other");
+      }
+      tls = SelfSignedCertificate.inDataDir(common.dataDir, InstantSource.system());
+    }
     return new ServerConfig(
         common.dataDir,
         host,

@@ -74,4 +74,18 @@ class TlsOptionsTest {
     assertThat(result[0]).isNotEqualTo("0");
     assertThat(result[2]).contains("do not load as a certificate chain and its private key").doesNotContain("c2VjcmV0LWtleS1ieXRlcw").doesNotContain("\tat ");
   }
+
+  @Test
+  void selfSignedMakesACertificateInTheDataDirectoryAndIsNotForUseWithACertificateOfOnesOwn() throws Exception {
+    ServerConfig config = config(Map.of(), "--tls-self-signed");
+    assertThat(config.tls().certificate()).isEqualTo(dir.resolve("data").resolve("tls").resolve("self-signed.pem"));
+    assertThat(config.issuer()).isEqualTo("https://127.0.0.1:8080");
+
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "certificate");
+    Path key = Files.writeString(dir.resolve("key.pem"), "key");
+    String[] both = run("serve", "--data-dir", dir.resolve("data").toString(), "--tls-self-signed",
+        "--tls-cert", cert.toString(), "--tls-key", key.toString());
+    assertThat(both[0]).isEqualTo("2");
+    assertThat(both[2]).contains("--tls-self-signed and --tls-cert");
+  }
 }

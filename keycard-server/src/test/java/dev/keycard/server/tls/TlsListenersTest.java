@@ -3,6 +3,7 @@ package dev.keycard.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keycard.server.config.SelfSignedCertificate;
 import dev.keycard.server.config.TlsFiles;
 import dev.keycard.server.testing.TestKeycard;
 import java.net.URI;
@@ -11,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -151,6 +154,29 @@ class TlsListenersTest {
     keycard = TestKeycard.start(TestKeycard.config(dir.resolve("data")).withTls(new TlsFiles(cert.certFile(), cert.keyFile())),
         InstantSource.system());
     return cert;
+  }
+
+  @Test
+  void aSelfSignedCertificateMadeInTheDataDirectoryServesHttp2ToAClientThatTrustsItAndIsKeptForTheNextStart()
+      throws Exception {
+    TlsFiles files = SelfSignedCertificate.inDataDir(dir, InstantSource.system());
+    keycard = TestKeycard.start(dir, c -> c.withTls(files));
+    X509Certificate made;
+    try (var in = Files.newInputStream(files.certificate())) {
+      made = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+
+    HttpResponse<String> h2 = get(client(TestCertificates.trusting(made), HttpClient.Version.HTTP_2), api("/health"));
+
+    assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(h2.statusCode()).isEqualTo(200);
+    assertThat(made.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList())
+        .contains("localhost", "127.0.0.1");
+    assertThat(Files.getPosixFilePermissions(files.key())).containsExactlyInAnyOrder(
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    byte[] first = Files.readAllBytes(files.certificate());
+    SelfSignedCertificate.inDataDir(dir, InstantSource.system());
+    assertThat(Files.readAllBytes(files.certificate())).isEqualTo(first);
   }
 
   private URI api(String path) {
