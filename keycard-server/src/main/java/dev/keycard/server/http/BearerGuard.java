@@ -74,7 +74,7 @@ final class BearerGuard {
    * rate-limit budget is spent.
    */
   void check(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
-    check(ctx, requiredScope, true, then);
+    check(ctx, requiredScope, true, true, then);
   }
 
   /**
@@ -82,10 +82,19 @@ final class BearerGuard {
    * per segment for hours, are not API calls; stream keys and scopes bound them.
    */
   void checkUnlimited(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
-    check(ctx, requiredScope, false, then);
+    check(ctx, requiredScope, false, true, then);
   }
 
-  private void check(RoutingContext ctx, String requiredScope, boolean limited,
+  /**
+   * {@link #checkUnlimited} with the {@code Authorization} header only, never the session cookie: for
+   * forward authentication, which answers for a request it only sees through a gateway (whose method,
+   * origin and host are not this request's, so no CSRF check could hold).
+   */
+  void checkHeader(RoutingContext ctx, String requiredScope, BiConsumer<RoutingContext, AccessToken> then) {
+    check(ctx, requiredScope, false, false, then);
+  }
+
+  private void check(RoutingContext ctx, String requiredScope, boolean limited, boolean cookies,
       BiConsumer<RoutingContext, AccessToken> then) {
     // RFC 6750 §2.3 allows ?access_token=, but URLs end up in logs and Referer headers; refused.
     if (Requests.queryNames(ctx).orElse(Set.of()).contains("access_token")) {
@@ -95,7 +104,7 @@ final class BearerGuard {
       return;
     }
     List<String> headers = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
-    String cookie = csrf == null ? null : SessionCookies.access(ctx.request());
+    String cookie = csrf == null || !cookies ? null : SessionCookies.access(ctx.request());
     if (cookie != null) {
       if (!headers.isEmpty()) {
         meters.refused(BOTH_CREDENTIALS);

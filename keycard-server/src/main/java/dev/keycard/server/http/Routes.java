@@ -97,6 +97,8 @@ public final class Routes {
       router.get("/.well-known/jwks.json").handler(discovery::jwks);
       router.get("/.well-known/oauth-authorization-server").handler(discovery::metadata);
       router.get("/api/v1/me").handler(ctx -> guard.check(ctx, null, session::me));
+      // Forward authentication for gateways: any method, since a gateway may forward the original one.
+      router.route(ForwardAuthEndpoints.PATH).handler(new ForwardAuthEndpoints(guard)::verify);
 
       router.route().handler(Routes::decodingBody);
       router.post("/auth/login").handler(body).handler(Routes::bodyDecoded).handler(session::login);
