@@ -99,7 +99,8 @@ public record ServerConfig(
     // by itself: there is no cookie mode without TLS except where nothing crosses a network.
     require(!cookieSessions || tls != null || isLoopback(host) || !abuse.trustedProxies().isEmpty(),
         "--cookie-sessions on " + host + " needs TLS: --tls-cert and --tls-key, or --trusted-proxies naming the"
-            + " proxies that terminate TLS in front of keycard (plain HTTP is allowed on a loopback --host only)");
+            + " proxies that terminate TLS in front of keycard (plain HTTP is allowed on a loopback --host only;"
+            + " --no-cookie-sessions turns them off)");
   }
 
   /** A configuration without cookie sessions. */
