@@ -139,7 +139,6 @@ window.keycardSession = (page) => {
   function signedIn(session) {
     const first = state.subject === null;
     state.subject = session.sub;
-    state.scope = session.scope || '';
     if (session.csrf_token) {
       state.csrf = session.csrf_token;
     }
@@ -254,6 +253,5 @@ window.keycardSession = (page) => {
     /** The API refused the session (401 after a refresh, or the edge refused its media): end it here. */
     ended: sessionEnded,
     errorOf,
-    hasScope: (scope) => (state.scope || '').split(' ').includes(scope),
   };
 };
