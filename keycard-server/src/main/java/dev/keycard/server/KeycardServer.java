@@ -26,6 +26,7 @@ import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.TokenValidity;
 import dev.keycard.core.token.VerifiedTokenCache;
 import dev.keycard.core.csrf.CsrfTokens;
+import dev.keycard.core.revocation.RevocationFeed;
 import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.core.streamlimit.InMemoryPlaybackActivity;
@@ -294,7 +295,7 @@ public final class KeycardServer implements AutoCloseable {
           anomalies, credentials,
           RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring),
           config.cookieSessions() ? new CsrfTokens(playbackUrls::keys) : null,
-          new OperatorHistory(monitoring.meters(), activity, clock));
+          new OperatorHistory(monitoring.meters(), activity, clock), new RevocationFeed(stores.revocations(), clock));
       if (config.cookieSessions() && config.tls() == null && !ServerConfig.isLoopback(config.host())) {
         log.warn("cookie sessions over plain HTTP on {}: only safe because --trusted-proxies {} terminate TLS in"
             + " front of keycard; a browser reaching this port directly would send its session cookies in the clear",

@@ -8,6 +8,7 @@ import dev.keycard.core.key.KeySource;
 import dev.keycard.server.anomaly.AnomalyWatch;
 import dev.keycard.core.ratelimit.LocalRateLimiter;
 import dev.keycard.core.ratelimit.RateLimiter;
+import dev.keycard.core.revocation.RevocationFeed;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.login.CredentialProtection;
@@ -32,6 +33,7 @@ import java.time.InstantSource;
  * @param csrf         the anti-CSRF tokens of browser cookie sessions, or {@code null} when cookie
  *                     sessions are off (then no route reads a cookie)
  * @param operatorHistory the operator page's last hour, or {@code null} for routes without it
+ * @param revocationFeed the denylist as a feed for other services, or {@code null} for routes without it
  */
 public record Services(
     ServerConfig config,
@@ -47,7 +49,8 @@ public record Services(
     CredentialProtection credentials,
     RateLimiter rateLimiter,
     CsrfTokens csrf,
-    OperatorHistory operatorHistory) {
+    OperatorHistory operatorHistory,
+    RevocationFeed revocationFeed) {
 
   /** Without cookie sessions. */
   public Services(ServerConfig config, AuthorizationServer authorizationServer, BearerAuthenticator bearer,
@@ -55,7 +58,7 @@ public record Services(
       ClientAddresses clientAddresses, Administration admin, AnomalyWatch anomalies,
       CredentialProtection credentials, RateLimiter rateLimiter) {
     this(config, authorizationServer, bearer, bearerBlocks, keys, readiness, monitoring, clientAddresses, admin,
-        anomalies, credentials, rateLimiter, null, null);
+        anomalies, credentials, rateLimiter, null, null, null);
   }
 
   /**

@@ -16,6 +16,8 @@ public final class Scopes {
    * or client has it unless an operator grants it ({@code keycard users add NAME --scope keycard:admin}).
    */
   public static final String ADMIN = "keycard:admin";
+  /** Following the revocation feed ({@code /api/v1/revocations}): for services that check tokens themselves. */
+  public static final String REVOCATIONS = "keycard:revocations";
 
   private Scopes() {}
 

@@ -117,6 +117,10 @@ public final class Routes {
         router.post(SessionCookies.REFRESH_PATH).handler(cookies::refresh);
         router.post(CookieSessionEndpoints.PATH + "/logout").handler(ctx -> guard.check(ctx, null, cookies::logout));
       }
+      if (services.revocationFeed() != null) {
+        new RevocationEndpoints(vertx, services.revocationFeed(), guard, services.config().limits().requestTimeout())
+            .mount(router);
+      }
       var anomalies = new AnomalyEndpoints(services.anomalies());
       router.get("/api/v1/admin/anomalies").handler(ctx -> guard.check(ctx, Scopes.ADMIN, anomalies::list));
     }
