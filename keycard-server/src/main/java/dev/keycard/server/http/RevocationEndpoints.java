@@ -5,7 +5,9 @@ import dev.keycard.core.revocation.RevocationFeed;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.core.token.Scopes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,6 +25,11 @@ import java.util.List;
  */
 final class RevocationEndpoints {
   static final String PATH = "/api/v1/revocations";
+  static final String EVENTS = PATH + "/events";
+  /** How often a follower's stream looks for new entries in the store. */
+  static final long POLL_MS = 500;
+  /** A comment line this often on a quiet stream, so neither the idle timeout nor a proxy closes it. */
+  static final long HEARTBEAT_MS = 15_000;
 
   private final Vertx vertx;
   private final RevocationFeed feed;
@@ -39,6 +46,101 @@ final class RevocationEndpoints {
   void mount(Router router) {
     router.route(PATH).method(HttpMethod.GET).handler(new RequestDeadline(timeout, path -> false));
     router.get(PATH).handler(ctx -> guard.checkUnlimited(ctx, Scopes.REVOCATIONS, this::page));
+    router.get(EVENTS).handler(ctx -> guard.checkUnlimited(ctx, Scopes.REVOCATIONS, this::events));
+  }
+
+  /**
+   * {@code GET /api/v1/revocations/events?after=N} (or {@code Last-Event-ID}): the same entries as
+   * Server-Sent Events, {@code id: SEQ}, {@code event: revocation}, {@code data: {"seq","id","exp"}},
+   * first everything after {@code N}, then each new one within {@value #POLL_MS} ms of its save by
+   * any instance. A reconnecting client (every EventSource does it by itself) goes on where it
+   * stopped.
+   */
+  private void events(RoutingContext ctx, AccessToken token) {
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    Long after;
+    if (lastEventId != null && ctx.queryParam("after").isEmpty()) {
+      if (!lastEventId.matches("[0-9]{1,18}")) {
+        Responses.invalidRequest(ctx, "Last-Event-ID must be a sequence number");
+        return;
+      }
+      after = Long.parseLong(lastEventId);
+    } else {
+      after = number(ctx, "after", 0, Long.MAX_VALUE, 0);
+    }
+    if (after == null) {
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    Responses.noStore(ctx);
+    response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader("X-Accel-Buffering", "no"); // nginx in front: pass each event on at once
+    response.write(": keycard revocations\n\n");
+    new Follower(response, after).poll();
+  }
+
+  /** One open stream: its cursor, and a poll of the feed that reschedules itself until the client goes. */
+  private final class Follower {
+    private final HttpServerResponse response;
+    private long cursor;
+    private long lastWrite = System.nanoTime();
+    private boolean closed;
+
+    Follower(HttpServerResponse response, long after) {
+      this.response = response;
+      this.cursor = after;
+      response.closeHandler(v -> closed = true);
+    }
+
+    void poll() {
+      if (closed || response.ended()) {
+        return;
+      }
+      vertx.executeBlocking(() -> feed.after(cursor, RevocationFeed.MAX_PAGE), false).onComplete(ar -> {
+        if (closed || response.ended()) {
+          return;
+        }
+        if (ar.failed()) {
+          // The store is away: say so and try again; the client keeps its connection and its cursor.
+          write(": store unavailable, retrying\n\n");
+          vertx.setTimer(Math.max(POLL_MS, 1_000), id -> poll());
+          return;
+        }
+        RevocationFeed.Page page = ar.result();
+        StringBuilder events = new StringBuilder();
+        for (Revocation r : page.entries()) {
+          events.append("id: ").append(r.sequence()).append("\nevent: revocation\ndata: ")
+              .append(json(r).encode()).append("\n\n");
+        }
+        cursor = page.next();
+        if (!events.isEmpty()) {
+          write(events.toString());
+        } else if (System.nanoTime() - lastWrite > HEARTBEAT_MS * 1_000_000) {
+          write(": keep-alive\n\n");
+        }
+        if (page.more()) {
+          poll();
+        } else {
+          vertx.setTimer(POLL_MS, id -> poll());
+        }
+      });
+    }
+
+    private void write(String text) {
+      if (response.writeQueueFull()) {
+        // A follower that stopped reading: closed rather than buffered without end; it reconnects
+        // with Last-Event-ID and loses nothing.
+        closed = true;
+        response.reset();
+        return;
+      }
+      lastWrite = System.nanoTime();
+      response.write(text);
+    }
+  }
+
+  private static JsonObject json(Revocation r) {
+    return new JsonObject().put("seq", r.sequence()).put("id", r.id()).put("exp", r.until().getEpochSecond());
   }
 
   private void page(RoutingContext ctx, AccessToken token) {
@@ -50,7 +152,7 @@ final class RevocationEndpoints {
     Blocking.run(vertx, ctx, () -> feed.after(after, limit.intValue()), page -> {
       JsonArray entries = new JsonArray();
       for (Revocation r : page.entries()) {
-        entries.add(new JsonObject().put("seq", r.sequence()).put("id", r.id()).put("exp", r.until().getEpochSecond()));
+        entries.add(json(r));
       }
       Responses.noStore(ctx);
       Responses.json(ctx, 200, new JsonObject().put("revocations", entries).put("next", page.next())

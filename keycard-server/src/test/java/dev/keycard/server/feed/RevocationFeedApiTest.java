@@ -9,10 +9,19 @@ import dev.keycard.server.testing.TestHttp;
 import dev.keycard.server.testing.TestHttp.Answer;
 import dev.keycard.server.testing.TestKeycard;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,5 +113,43 @@ class RevocationFeedApiTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).isZero();
     assertThat(out).contains("\"id\":\"" + claims(token).getString("jti") + "\"");
+  }
+
+  @Test
+  void theEventStreamSendsEachNewRevocationAsItHappensAndResumesFromLastEventId() throws Exception {
+    long start = page("").json().getLong("next");
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<Stream<String>> stream = client.send(HttpRequest.newBuilder(
+            URI.create(http.base() + "/api/v1/revocations/events?after=" + start))
+        .header("Authorization", "Bearer " + follower).build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
+    try {
+      String token = http.login("ana", "ana's long password").json().getString("access_token");
+      http.post("/auth/logout", null, "", "Authorization", "Bearer " + token);
+      String jti = claims(token).getString("jti");
+
+      List<String> seen = new ArrayList<>();
+      String line;
+      while ((line = lines.poll(10, TimeUnit.SECONDS)) != null && !(line.startsWith("data:") && line.contains(jti))) {
+        seen.add(line);
+      }
+      assertThat(line).as("the revocation's event, after %s", seen).isNotNull();
+      assertThat(seen).contains("event: revocation");
+      String id = seen.stream().filter(l -> l.startsWith("id: ")).reduce((a, b) -> b).orElseThrow().substring(4);
+
+      // Reconnecting with Last-Event-ID: only what came after it.
+      Process curl = new ProcessBuilder(SystemTools.require("curl"), "-sN", "--max-time", "2",
+          "-H", "Authorization: Bearer " + follower, "-H", "Last-Event-ID: " + id,
+          http.base() + "/api/v1/revocations/events").redirectErrorStream(true).start();
+      String resumed = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      curl.waitFor();
+      assertThat(resumed).startsWith(": keycard revocations").doesNotContain("\"seq\":" + id + ",");
+    } finally {
+      reader.interrupt();
+      stream.body().close();
+    }
   }
 }
