@@ -115,17 +115,19 @@ final class BearerGuard {
     }
     List<String> authorization = cookie == null ? headers : List.of("Bearer " + cookie);
     if (blocks) {
-      Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope), o -> decide(ctx, o, limited, then));
+      Blocking.run(vertx, ctx, () -> bearer.authenticate(authorization, requiredScope),
+          o -> decide(ctx, o, limited, cookie != null, then));
     } else {
-      decide(ctx, bearer.authenticate(authorization, requiredScope), limited, then);
+      decide(ctx, bearer.authenticate(authorization, requiredScope), limited, cookie != null, then);
     }
   }
 
-  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome, boolean limited,
+  private void decide(RoutingContext ctx, BearerAuthenticator.Outcome outcome, boolean limited, boolean byCookie,
       BiConsumer<RoutingContext, AccessToken> then) {
     switch (outcome) {
       case BearerAuthenticator.Authorized a -> {
-        if (byCookie(ctx) && CsrfCheck.changesState(ctx.request().method())) {
+        // A parameter, not the routing context's map: this is the path of every bearer request.
+        if (byCookie && CsrfCheck.changesState(ctx.request().method())) {
           String refusal = forged(ctx, a.token());
           if (refusal != null) {
             CsrfCheck.refuse(ctx, refusal);
