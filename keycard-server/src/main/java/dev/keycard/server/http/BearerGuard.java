@@ -158,12 +158,7 @@ final class BearerGuard {
     if (crossOrigin != null) {
       return crossOrigin;
     }
-    String presented = ctx.request().getHeader(CsrfCheck.HEADER);
-    if (presented == null) {
-      return "The " + CsrfCheck.HEADER + " header is required with the session cookie";
-    }
-    return csrf.matches(token.sessionId(), presented) ? null
-        : "The " + CsrfCheck.HEADER + " header does not belong to this session";
+    return CsrfCheck.tokenRefusal(csrf, token.sessionId(), ctx.request().getHeader(CsrfCheck.HEADER));
   }
 
   /**

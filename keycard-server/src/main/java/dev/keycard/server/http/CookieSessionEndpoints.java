@@ -112,20 +112,20 @@ final class CookieSessionEndpoints {
     }
     String presented = ctx.request().getHeader(CsrfCheck.HEADER);
     if (presented == null) {
-      CsrfCheck.refuse(ctx, "The " + CsrfCheck.HEADER + " header is required with the session cookie");
+      CsrfCheck.refuse(ctx, CsrfCheck.TOKEN_MISSING);
       return;
     }
     ClientAuthentication client = new ClientAuthentication(auth.loginClientId(), null);
     Blocking.run(vertx, ctx, () -> {
       Optional<RefreshTokenFamily> family = auth.sessionOf(refresh);
-      if (family.isPresent() && !csrf.matches(family.get().id(), presented)) {
+      if (family.isPresent() && CsrfCheck.tokenRefusal(csrf, family.get().id(), presented) != null) {
         return Optional.<GrantResult>empty(); // forged: nothing is rotated
       }
       // An unknown token goes through refresh too, so it is refused (and recorded) the same way.
       return Optional.of(auth.refresh(client, refresh, null));
     }, result -> {
       if (result.isEmpty()) {
-        CsrfCheck.refuse(ctx, "The " + CsrfCheck.HEADER + " header does not belong to this session");
+        CsrfCheck.refuse(ctx, CsrfCheck.TOKEN_FOREIGN);
         return;
       }
       String address = addresses.of(ctx.request());

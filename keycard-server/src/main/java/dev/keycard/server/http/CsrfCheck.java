@@ -1,5 +1,6 @@
 package dev.keycard.server.http;
 
+import dev.keycard.core.csrf.CsrfTokens;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
@@ -21,6 +22,8 @@ import java.util.Locale;
 final class CsrfCheck {
   static final String HEADER = "X-CSRF-Token";
   static final String REJECTED = "csrf_rejected";
+  static final String TOKEN_MISSING = "The " + HEADER + " header is required with the session cookie";
+  static final String TOKEN_FOREIGN = "The " + HEADER + " header does not belong to this session";
 
   private CsrfCheck() {}
 
@@ -44,6 +47,17 @@ final class CsrfCheck {
       return site == null ? "The request has no Origin header" : null;
     }
     return sameOrigin(origin, request.authority()) ? null : "The request was made by another origin";
+  }
+
+  /**
+   * Why the request's {@value #HEADER} is not the CSRF token of session {@code sessionId}, or
+   * {@code null} when it is: the one token rule of every cookie-authenticated change.
+   */
+  static String tokenRefusal(CsrfTokens tokens, String sessionId, String presented) {
+    if (presented == null) {
+      return TOKEN_MISSING;
+    }
+    return tokens.matches(sessionId, presented) ? null : TOKEN_FOREIGN;
   }
 
   /** 403 {@value #REJECTED}: the request changed nothing. */
