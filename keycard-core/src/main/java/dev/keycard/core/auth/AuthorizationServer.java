@@ -246,6 +246,10 @@ public final class AuthorizationServer {
       out.put("nbf", t.notBefore().getEpochSecond());
       out.put("exp", t.expiresAt().getEpochSecond());
       out.put("jti", t.tokenId());
+      if (t.sessionId() != null) {
+        // A resource server that caches this answer can match it against the revocation feed's sessions.
+        out.put("sid", t.sessionId());
+      }
     } else {
       out.put("active", false);
     }

@@ -76,7 +76,8 @@ public final class BearerAuthenticator {
     return decide(verifier.verify(token), requiredScope);
   }
 
-  private static Outcome decide(Verification verification, String requiredScope) {
+  /** The outcome for a token verified (or not) elsewhere: refused with its reason, or checked for the scope. */
+  public static Outcome decide(Verification verification, String requiredScope) {
     return switch (verification) {
       case Verification.Rejected r -> new Refused(BearerError.invalidToken(r.reason()));
       case Verification.Verified v -> requiredScope == null || v.token().hasScope(requiredScope)

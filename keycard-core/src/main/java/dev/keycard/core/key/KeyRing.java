@@ -39,7 +39,7 @@ public final class KeyRing {
       Map<String, VerificationKey> m = new HashMap<>();
       List<JWK> published = new ArrayList<>();
       for (SigningKey k : keys) {
-        if (m.put(k.kid(), new VerificationKey(k.kid(), k.algorithm(), verifierFor(k))) != null) {
+        if (m.put(k.kid(), new VerificationKey(k.kid(), k.algorithm(), verifierFor(k.algorithm(), k.jwk()))) != null) {
           throw new IllegalArgumentException("duplicate kid " + k.kid());
         }
         if (!k.algorithm().symmetric()) {
@@ -51,6 +51,40 @@ public final class KeyRing {
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable key: " + e.getMessage(), e);
     }
+  }
+
+  private KeyRing(Map<String, VerificationKey> byKid, String publicJwks) {
+    this.signer = null;
+    this.jwsSigner = null;
+    this.keys = List.of();
+    this.byKid = Map.copyOf(byKid);
+    this.publicJwks = publicJwks;
+  }
+
+  /**
+   * A ring that only verifies, built from another issuer's published keys (a JWK Set fetched from its
+   * {@code jwks_uri}): what a resource server outside keycard holds. Each key is pinned to one
+   * algorithm by {@link SigningAlgorithm#of(JWK)}; keys that are not for signatures, have no
+   * {@code kid}, carry a private part or use an algorithm keycard does not accept are left out, so a
+   * hostile or odd JWKS can only ever shrink the ring.
+   */
+  public static KeyRing verifying(JWKSet published) {
+    Map<String, VerificationKey> m = new HashMap<>();
+    List<JWK> kept = new ArrayList<>();
+    for (JWK jwk : published.getKeys()) {
+      SigningAlgorithm algorithm = SigningAlgorithm.of(jwk);
+      if (algorithm == null || algorithm.symmetric() || jwk.getKeyID() == null || jwk.getKeyID().isEmpty()
+          || jwk.isPrivate() || m.containsKey(jwk.getKeyID())) {
+        continue;
+      }
+      try {
+        m.put(jwk.getKeyID(), new VerificationKey(jwk.getKeyID(), algorithm, verifierFor(algorithm, jwk)));
+        kept.add(jwk);
+      } catch (JOSEException | RuntimeException e) {
+        // An unusable key (a point off its curve, say) is left out like any other we cannot use.
+      }
+    }
+    return new KeyRing(m, new JWKSet(kept).toString(true));
   }
 
   /**
@@ -72,12 +106,25 @@ public final class KeyRing {
     return new KeyRing(signer, keys);
   }
 
+  /** @throws IllegalStateException on a {@linkplain #verifying verifying} ring, which has no signer */
   public SigningKey signer() {
+    if (signer == null) {
+      throw new IllegalStateException("a verifying key ring has no signer");
+    }
     return signer;
   }
 
+  /** @throws IllegalStateException on a {@linkplain #verifying verifying} ring, which has no signer */
   public JWSSigner jwsSigner() {
+    if (jwsSigner == null) {
+      throw new IllegalStateException("a verifying key ring has no signer");
+    }
     return jwsSigner;
+  }
+
+  /** The ids of the keys this ring verifies with. */
+  public java.util.Set<String> kids() {
+    return byKid.keySet();
   }
 
   /** The key with this id, or {@code null} when the ring has none. */
@@ -85,6 +132,7 @@ public final class KeyRing {
     return byKid.get(kid);
   }
 
+  /** The keys with their private parts; empty on a {@linkplain #verifying verifying} ring. */
   public List<SigningKey> keys() {
     return keys;
   }
@@ -103,12 +151,12 @@ public final class KeyRing {
     };
   }
 
-  private static JWSVerifier verifierFor(SigningKey k) throws JOSEException {
-    return switch (k.algorithm()) {
-      case HS256 -> new HmacVerifier(k.jwk().toOctetSequenceKey().toByteArray());
-      case RS256 -> new RSASSAVerifier(k.jwk().toRSAKey().toRSAPublicKey());
-      case ES256 -> new ECDSAVerifier(k.jwk().toECKey().toECPublicKey());
-      case EdDSA -> new Ed25519Verifier(k.jwk().toOctetKeyPair());
+  private static JWSVerifier verifierFor(SigningAlgorithm algorithm, JWK jwk) throws JOSEException {
+    return switch (algorithm) {
+      case HS256 -> new HmacVerifier(jwk.toOctetSequenceKey().toByteArray());
+      case RS256 -> new RSASSAVerifier(jwk.toRSAKey().toRSAPublicKey());
+      case ES256 -> new ECDSAVerifier(jwk.toECKey().toECPublicKey());
+      case EdDSA -> new Ed25519Verifier(jwk.toOctetKeyPair());
     };
   }
 }

@@ -32,12 +32,12 @@ public final class InMemoryDenylist implements Denylist {
   }
 
   /** Adds an entry without sweeping: for many entries at once, followed by one {@link #sweep()}. */
-  void add(String id, Instant until) {
+  public void add(String id, Instant until) {
     entries.merge(id, until.toEpochMilli(), Math::max);
   }
 
   /** Forgets the entries that have expired. */
-  void sweep() {
+  public void sweep() {
     long now = clock.millis();
     entries.values().removeIf(expiry -> expiry <= now);
   }
