@@ -3,6 +3,7 @@ package dev.keycard.resourceserver;
 import dev.keycard.core.bearer.BearerAuthenticator;
 import dev.keycard.core.bearer.BearerCredentials;
 import dev.keycard.core.bearer.BearerError;
+import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.revocation.InMemoryDenylist;
 import dev.keycard.core.token.JwtAccessTokenVerifier;
 import dev.keycard.core.token.Rejection;
@@ -160,8 +161,13 @@ public final class KeycardResourceServer implements AutoCloseable {
     scheduler.shutdownNow();
   }
 
+  /**
+   * keycard's opaque tokens carry their prefix and go to introspection (when the service has client
+   * credentials); everything else is judged as a JWT, so garbage gets the JWT checklist's reasons,
+   * exactly as keycard gives them, and never costs a call.
+   */
   private CompletionStage<Access> verify(String token, String cacheKey, String requiredScope) {
-    if (!looksLikeJwt(token)) {
+    if (token.startsWith(OpaqueAccessTokenIssuer.PREFIX)) {
       if (introspector == null) {
         return CompletableFuture.completedFuture(decide(Rejection.UNKNOWN_TOKEN.asVerification(), requiredScope));
       }
@@ -185,12 +191,6 @@ public final class KeycardResourceServer implements AutoCloseable {
 
   private static Access decide(Verification v, String requiredScope) {
     return Access.of(BearerAuthenticator.decide(v, requiredScope));
-  }
-
-  /** A JWS compact serialisation has exactly two dots; keycard's opaque tokens have none. */
-  private static boolean looksLikeJwt(String token) {
-    int first = token.indexOf('.');
-    return first >= 0 && token.indexOf('.', first + 1) >= 0;
   }
 
   private void scheduleKeyRefresh() {

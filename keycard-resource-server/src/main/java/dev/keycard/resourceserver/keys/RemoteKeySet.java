@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Reused for as long as the answer's {@code Cache-Control: max-age} allows, then fetched again
  *       in the background ({@link #refreshDelay()} says when).</li>
  *   <li>A token naming a key the ring lacks may trigger one fetch ({@link #refetch()}), but never more
- *       than one per {@code minInterval}, and concurrent askers share it: a flood of tokens with
- *       made-up {@code kid}s cannot become a flood of fetches.</li>
+ *       than one such fetch per {@code minInterval}, and concurrent askers share it: a flood of tokens
+ *       with made-up {@code kid}s cannot become a flood of fetches.</li>
  *   <li>A failed fetch keeps the last good ring, so the service goes on validating while keycard is
  *       away.</li>
  * </ul>
@@ -67,9 +67,6 @@ public final class RemoteKeySet implements KeySource {
    * @throws IOException when keycard cannot be reached or answers no JWK Set; the last good ring stays
    */
   public void load() throws IOException {
-    synchronized (this) {
-      lastAttempt = clock.instant();
-    }
     fetch();
   }
 
@@ -102,11 +99,12 @@ public final class RemoteKeySet implements KeySource {
     return inFlight != null || !clock.instant().isBefore(lastAttempt.plus(minInterval));
   }
 
-  /** The background refresh: a fetch, whatever the interval (it runs only as often as {@link #refreshDelay()} says). */
+  /**
+   * The background refresh: a fetch, whatever the interval (it runs only as often as
+   * {@link #refreshDelay()} says). It does not count against the unknown-kid interval, so a rotation
+   * just after a refresh is still picked up by the first token of the new key.
+   */
   public void refreshQuietly() {
-    synchronized (this) {
-      lastAttempt = clock.instant();
-    }
     fetchQuietly();
   }
 
