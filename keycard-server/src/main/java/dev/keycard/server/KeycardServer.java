@@ -230,7 +230,9 @@ public final class KeycardServer implements AutoCloseable {
       int revoked = replica.catchUp();
       // The edge refuses a revoked playback session's URLs until the last of them has expired.
       // With a feed, each revocation is announced to the other instances as soon as it is saved.
-      Denylist announcing = ChangeFollower.announcing(replica, feed, clock);
+      // Streams of the revocation feed read at once on a revocation, this instance's or another's.
+      RevocationFeed revocationFeed = new RevocationFeed(stores.revocations(), clock);
+      Denylist announcing = RevocationFeedSignal.waking(ChangeFollower.announcing(replica, feed, clock), revocationFeed);
       PlaybackDenylist denylist = new PlaybackDenylist(announcing, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
       KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
@@ -295,7 +297,7 @@ public final class KeycardServer implements AutoCloseable {
           anomalies, credentials,
           RateLimitGate.limiter(config.abuse().rateLimits(), budgets, clock, monitoring),
           config.cookieSessions() ? new CsrfTokens(playbackUrls::keys) : null,
-          new OperatorHistory(monitoring.meters(), activity, clock), new RevocationFeed(stores.revocations(), clock));
+          new OperatorHistory(monitoring.meters(), activity, clock), revocationFeed);
       if (config.cookieSessions() && config.tls() == null && !ServerConfig.isLoopback(config.host())) {
         log.warn("cookie sessions over plain HTTP on {}: only safe because --trusted-proxies {} terminate TLS in"
             + " front of keycard; a browser reaching this port directly would send its session cookies in the clear",
@@ -371,7 +373,8 @@ public final class KeycardServer implements AutoCloseable {
         return null;
       }, false).onFailure(e -> log.warn("maintenance failed: {}", e.toString())));
       DenylistCatchUp catchUp = DenylistCatchUp.start(vertx, replica, config.denylistCatchUp());
-      feed.subscribe(new ChangeFollower(vertx, replica, catchUp, reloads, clock, monitoring.meters()));
+      feed.subscribe(RevocationFeedSignal.waking(new ChangeFollower(vertx, replica, catchUp, reloads, clock,
+          monitoring.meters()), revocationFeed));
       int managementPort = telemetry.listen(vertx, services.readiness());
       if (roles.apiListener()) {
         log.info("keycard {} listening on {}://{}:{} (issuer {}, {} tokens, {} revocations loaded, change feed {})",

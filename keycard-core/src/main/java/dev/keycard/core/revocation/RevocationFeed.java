@@ -5,6 +5,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The denylist as a feed other services follow: every entry after a sequence number, in order, in
@@ -12,6 +14,10 @@ import java.util.Objects;
  * {@code sid}: a token is revoked when either of its ids is listed) and the instant it stops mattering,
  * when every token it kills has expired; after that it is no longer given out. Blocking: it reads the
  * {@link RevocationStore}, so call it from a worker.
+ *
+ * <p>Followers that hold a stream open are told when an entry may have been saved ({@link #saved()}:
+ * a revocation through this instance, or another instance's message), so they read at once instead
+ * of at their next poll; the poll stays as the fallback for anything this instance is not told of.
  */
 public final class RevocationFeed {
   /** The most entries one page holds. */
@@ -19,6 +25,7 @@ public final class RevocationFeed {
 
   private final RevocationStore store;
   private final InstantSource clock;
+  private final Set<Runnable> followers = new CopyOnWriteArraySet<>();
 
   public RevocationFeed(RevocationStore store, InstantSource clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -55,5 +62,22 @@ public final class RevocationFeed {
       next = r.sequence();
     }
     return new Page(inForce, next, read.size() == limit);
+  }
+
+  /**
+   * Calls {@code follower} after each {@link #saved()} until the returned handle is closed. It runs
+   * on the thread that saved: it must only hand the work on (to an event loop, say), never block.
+   */
+  public AutoCloseable follow(Runnable follower) {
+    Runnable own = follower::run; // a distinct identity, so the same Runnable may follow twice
+    followers.add(own);
+    return () -> followers.remove(own);
+  }
+
+  /** An entry may have been saved: wakes every follower. Cheap when there are none. */
+  public void saved() {
+    for (Runnable f : followers) {
+      f.run();
+    }
   }
 }

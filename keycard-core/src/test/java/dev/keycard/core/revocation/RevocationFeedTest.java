@@ -45,4 +45,18 @@ class RevocationFeedTest {
     assertThatThrownBy(() -> feed.after(0, RevocationFeed.MAX_PAGE + 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> feed.after(-1, 10)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void followersAreWokenOnEachSaveUntilTheyStopFollowing() throws Exception {
+    int[] woken = {0, 0};
+    AutoCloseable first = feed.follow(() -> woken[0]++);
+    try (AutoCloseable second = feed.follow(() -> woken[1]++)) {
+      feed.saved();
+      first.close();
+      feed.saved();
+    }
+    feed.saved();
+
+    assertThat(woken).containsExactly(1, 2);
+  }
 }

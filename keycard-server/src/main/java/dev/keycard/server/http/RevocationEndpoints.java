@@ -4,6 +4,7 @@ import dev.keycard.core.revocation.Revocation;
 import dev.keycard.core.revocation.RevocationFeed;
 import dev.keycard.core.token.AccessToken;
 import dev.keycard.core.token.Scopes;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -52,8 +53,9 @@ final class RevocationEndpoints {
   /**
    * {@code GET /api/v1/revocations/events?after=N} (or {@code Last-Event-ID}): the same entries as
    * Server-Sent Events, {@code id: SEQ}, {@code event: revocation}, {@code data: {"seq","id","exp"}},
-   * first everything after {@code N}, then each new one within {@value #POLL_MS} ms of its save by
-   * any instance. A reconnecting client (every EventSource does it by itself) goes on where it
+   * first everything after {@code N}, then each new one as soon as this instance hears of it (its own
+   * revocations, and other instances' over a shared Redis), and within {@value #POLL_MS} ms of its save
+   * by any instance in every case. A reconnecting client (every EventSource does it by itself) goes on where it
    * stopped.
    */
   private void events(RoutingContext ctx, AccessToken token) {
@@ -79,31 +81,78 @@ final class RevocationEndpoints {
     new Follower(response, after).poll();
   }
 
-  /** One open stream: its cursor, and a poll of the feed that reschedules itself until the client goes. */
+  /**
+   * One open stream: its cursor, and a read of the feed that runs when the feed says an entry was
+   * saved ({@link RevocationFeed#follow}) and otherwise every {@value #POLL_MS} ms, until the client
+   * goes. All of it on the request's event loop; the store is read on a worker.
+   */
   private final class Follower {
     private final HttpServerResponse response;
+    private final Context context;
+    private final AutoCloseable following;
     private long cursor;
     private long lastWrite = System.nanoTime();
     private boolean closed;
+    private boolean reading;
+    private boolean wokenWhileReading;
+    private long timer = -1;
 
     Follower(HttpServerResponse response, long after) {
       this.response = response;
       this.cursor = after;
-      response.closeHandler(v -> closed = true);
+      this.context = vertx.getOrCreateContext();
+      this.following = feed.follow(() -> context.runOnContext(v -> wake()));
+      response.closeHandler(v -> close());
+    }
+
+    private void close() {
+      closed = true;
+      try {
+        following.close();
+      } catch (Exception e) {
+        // removing a listener from a set does not fail
+      }
+    }
+
+    /** An entry may have been saved: read now, or right after the read under way. */
+    private void wake() {
+      if (closed) {
+        return;
+      }
+      if (reading) {
+        wokenWhileReading = true;
+        return;
+      }
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      poll();
+    }
+
+    private void pollIn(long millis) {
+      timer = vertx.setTimer(millis, id -> {
+        timer = -1;
+        poll();
+      });
     }
 
     void poll() {
       if (closed || response.ended()) {
+        close();
         return;
       }
+      reading = true;
       vertx.executeBlocking(() -> feed.after(cursor, RevocationFeed.MAX_PAGE), false).onComplete(ar -> {
+        reading = false;
         if (closed || response.ended()) {
+          close();
           return;
         }
         if (ar.failed()) {
           // The store is away: say so and try again; the client keeps its connection and its cursor.
           write(": store unavailable, retrying\n\n");
-          vertx.setTimer(Math.max(POLL_MS, 1_000), id -> poll());
+          pollIn(Math.max(POLL_MS, 1_000));
           return;
         }
         RevocationFeed.Page page = ar.result();
@@ -118,10 +167,11 @@ final class RevocationEndpoints {
         } else if (System.nanoTime() - lastWrite > HEARTBEAT_MS * 1_000_000) {
           write(": keep-alive\n\n");
         }
-        if (page.more()) {
+        if (page.more() || wokenWhileReading) {
+          wokenWhileReading = false;
           poll();
         } else {
-          vertx.setTimer(POLL_MS, id -> poll());
+          pollIn(POLL_MS);
         }
       });
     }
@@ -130,7 +180,7 @@ final class RevocationEndpoints {
       if (response.writeQueueFull()) {
         // A follower that stopped reading: closed rather than buffered without end; it reconnects
         // with Last-Event-ID and loses nothing.
-        closed = true;
+        close();
         response.reset();
         return;
       }
