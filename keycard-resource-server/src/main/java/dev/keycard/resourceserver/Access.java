@@ -15,6 +15,9 @@ import java.util.Objects;
  * with the same bytes as keycard itself.
  */
 public sealed interface Access {
+  /** The check could not be made (keycard unreachable for a token that needs it): 503, try again shortly. */
+  Access UNAVAILABLE = new Unavailable("The token cannot be checked right now", Duration.ofSeconds(5));
+
   /** The HTTP status to answer with: 200 for {@link Granted}. */
   int status();
 

@@ -55,8 +55,6 @@ public final class KeycardResourceServer implements AutoCloseable {
   private static final Access MISSING = new Access.Refused(BearerError.missing(), null);
   private static final Access FEED_STALE = new Access.Unavailable(
       "The revocation list is not current", Duration.ofSeconds(5));
-  private static final Access INTROSPECTION_DOWN = new Access.Unavailable(
-      "The token cannot be checked right now", Duration.ofSeconds(5));
 
   private final RemoteKeySet keys;
   private final JwtAccessTokenVerifier jwt;
@@ -172,7 +170,7 @@ public final class KeycardResourceServer implements AutoCloseable {
         return CompletableFuture.completedFuture(decide(Rejection.UNKNOWN_TOKEN.asVerification(), requiredScope));
       }
       return introspector.introspect(token).handle((v, failure) -> failure != null
-          ? INTROSPECTION_DOWN : decide(v, requiredScope));
+          ? Access.UNAVAILABLE : decide(v, requiredScope));
     }
     Verification v = jwt.verify(token);
     if (v == Rejection.UNKNOWN_KEY.asVerification() && keys.mayRefetch()) {

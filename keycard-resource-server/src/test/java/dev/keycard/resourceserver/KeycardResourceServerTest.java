@@ -91,8 +91,7 @@ class KeycardResourceServerTest {
   @Test
   void refusalsAreThoseKeycardGivesByteForByte() {
     String token = login();
-    String tampered = token.substring(0, token.lastIndexOf('.') + 1)
-        + (token.charAt(token.lastIndexOf('.') + 1) == 'A' ? 'B' : 'A') + token.substring(token.lastIndexOf('.') + 2);
+    String tampered = dev.keycard.resourceserver.testing.ServiceFixture.tampered(token);
     for (String authorization : new String[] {null, "Bearer " + tampered, "Bearer not.a.token", "Basic YTpi",
         "Bearer " + token.substring(0, 40)}) {
       Access access = check(library, authorization, null);
