@@ -111,6 +111,18 @@ class KeycardResourceServerTest {
   }
 
   @Test
+  void everyJwtAttackIsRefusedForTheReasonKeycardGives() {
+    dev.keycard.core.key.SigningKey signer = keycard.server().services().keys().current().signer();
+    dev.keycard.core.testing.JwtAttacks.against(signer, java.time.Instant.now(), TestKeycard.ISSUER, TestKeycard.AUDIENCE)
+        .forEach((attack, token) -> {
+          Access access = check(library, "Bearer " + token, null);
+          assertThat(access).as(attack).isInstanceOf(Access.Refused.class);
+          assertThat(access.headers("keycard").get("WWW-Authenticate")).as(attack)
+              .isEqualTo(keycardChallenge("Bearer " + token));
+        });
+  }
+
+  @Test
   void aTokenRevokedAtKeycardIsRefusedWithinASecond() throws Exception {
     String token = login();
     assertThat(check(library, "Bearer " + token, null)).isInstanceOf(Access.Granted.class);

@@ -19,8 +19,13 @@ final class Responses {
     if (ctx.response().headWritten()) {
       return; // too late for headers; whatever answers next must not throw here (it did, at every ingest)
     }
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache");
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).putHeader(PRAGMA, NO_CACHE);
   }
+
+  // Made once as Netty ASCII strings: every bearer-checked answer carries them.
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final CharSequence PRAGMA = HttpHeaders.createOptimized("Pragma");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
