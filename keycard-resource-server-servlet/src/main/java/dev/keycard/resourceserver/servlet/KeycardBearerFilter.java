@@ -11,10 +11,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -75,13 +73,6 @@ public final class KeycardBearerFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    response.setStatus(access.status());
-    for (Map.Entry<String, String> h : access.headers(realm).entrySet()) {
-      response.setHeader(h.getKey(), h.getValue());
-    }
-    byte[] body = access.body().getBytes(StandardCharsets.UTF_8);
-    response.setContentType("application/json");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    ServletAnswers.write(response, access, realm);
   }
 }

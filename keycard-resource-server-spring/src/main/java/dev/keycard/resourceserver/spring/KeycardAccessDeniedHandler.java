@@ -2,6 +2,7 @@ package dev.keycard.resourceserver.spring;
 
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.resourceserver.Access;
+import dev.keycard.resourceserver.servlet.ServletAnswers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -17,7 +18,7 @@ public final class KeycardAccessDeniedHandler implements AccessDeniedHandler {
   private final String realm;
 
   public KeycardAccessDeniedHandler() {
-    this(KeycardAnswers.REALM);
+    this(KeycardSecurity.REALM);
   }
 
   public KeycardAccessDeniedHandler(String realm) {
@@ -30,6 +31,6 @@ public final class KeycardAccessDeniedHandler implements AccessDeniedHandler {
     Object scope = request.getAttribute(KeycardSecurity.MISSING_SCOPE);
     BearerError error = scope instanceof String s ? BearerError.insufficientScope(s)
         : new BearerError(403, BearerError.INSUFFICIENT_SCOPE, "The access token lacks the required scope", null);
-    KeycardAnswers.write(response, new Access.Refused(error, null), realm);
+    ServletAnswers.write(response, new Access.Refused(error, null), realm);
   }
 }

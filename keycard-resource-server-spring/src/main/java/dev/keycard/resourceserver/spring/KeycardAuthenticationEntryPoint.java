@@ -2,6 +2,7 @@ package dev.keycard.resourceserver.spring;
 
 import dev.keycard.core.bearer.BearerError;
 import dev.keycard.resourceserver.Access;
+import dev.keycard.resourceserver.servlet.ServletAnswers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class KeycardAuthenticationEntryPoint implements AuthenticationEntr
   private final String realm;
 
   public KeycardAuthenticationEntryPoint() {
-    this(KeycardAnswers.REALM);
+    this(KeycardSecurity.REALM);
   }
 
   public KeycardAuthenticationEntryPoint(String realm) {
@@ -37,6 +38,6 @@ public final class KeycardAuthenticationEntryPoint implements AuthenticationEntr
         break;
       }
     }
-    KeycardAnswers.write(response, access, realm);
+    ServletAnswers.write(response, access, realm);
   }
 }

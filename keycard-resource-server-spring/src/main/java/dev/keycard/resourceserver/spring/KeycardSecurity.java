@@ -26,6 +26,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 public final class KeycardSecurity {
   /** The request attribute where {@link #scope} leaves the scope it found missing, for the 403's challenge. */
   static final String MISSING_SCOPE = KeycardSecurity.class.getName() + ".missingScope";
+  /** The realm of the challenges, keycard's own. */
+  static final String REALM = "keycard";
 
   private KeycardSecurity() {}
 
