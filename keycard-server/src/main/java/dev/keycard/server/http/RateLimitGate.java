@@ -45,8 +45,9 @@ public final class RateLimitGate {
   /** The draft's problem type for a request over its quota (§ Problem Types). */
   static final String QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded";
   static final String PROBLEM_JSON = "application/problem+json";
-  static final String POLICY_FIELD = "RateLimit-Policy";
-  static final String RATE_LIMIT_FIELD = "RateLimit";
+  // Names made once as Netty ASCII strings: every rate-limited answer carries both fields.
+  static final CharSequence POLICY_FIELD = HttpHeaders.createOptimized("RateLimit-Policy");
+  static final CharSequence RATE_LIMIT_FIELD = HttpHeaders.createOptimized("RateLimit");
   /** The {@code error} of a 429's body, as every error body of ours has one. */
   static final String RATE_LIMITED = "rate_limited";
 

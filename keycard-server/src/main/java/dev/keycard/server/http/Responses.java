@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 /** How every answer is written: JSON bodies, and {@code no-store} on anything that may carry a token. */
 final class Responses {
   static final String JSON = "application/json";
+  private static final CharSequence JSON_VALUE = HttpHeaders.createOptimized(JSON);
 
   private Responses() {}
 
@@ -31,7 +32,7 @@ final class Responses {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_VALUE).end(body.encode());
   }
 
   /** An error body in the RFC 6749 §5.2 shape, used for every error keycard writes. */
