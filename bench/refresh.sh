@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Refresh grants per second on the embedded store and on PostgreSQL, beside raw RSA-2048 signatures
-# per second, in one run: the goal is refresh >= 0.6x RSA on both (a refresh signs one RS256 token).
+# Refresh grants per second on the embedded store and on PostgreSQL, each with the JDK's crypto and the
+# native provider (--crypto-provider jdk|native), beside raw RSA-2048 signatures per second on the same
+# provider, in one run: a refresh signs one RS256 token, so the raw signature rate is its ceiling.
 # PostgreSQL is a private server this script starts (initdb into a temporary directory, a random
 # loopback port, a generated password, durable as shipped: fsync and synchronous_commit on) and
 # stops; as root it runs as the postgres system user. Needs wrk and PostgreSQL's server binaries
@@ -58,8 +59,9 @@ rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 
 # --- refresh grants against one backend: $1 = embedded | postgres ----------------------------------
 measure() {
-  local backend=$1 port=$(( 20000 + RANDOM % 10000 )) store=()
-  local data="$work/data-$backend" password
+  local backend=$1 crypto=$2 port=$(( 20000 + RANDOM % 10000 )) store=()
+  local run="$backend-$crypto"
+  local data="$work/data-$run" password
   if [ "$backend" = postgres ]; then
     store=(--database-url "$database_url")
     export KEYCARD_DATABASE_PASSWORD=$db_password
@@ -67,22 +69,24 @@ measure() {
     unset KEYCARD_DATABASE_PASSWORD
   fi
   password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-  printf '%s' "$password" | "$JAVA_HOME/bin/java" -jar "$jar" users add "bench-$backend" --password-stdin \
+  printf '%s' "$password" | "$JAVA_HOME/bin/java" -jar "$jar" users add "bench-$run" --password-stdin \
     --scope profile --data-dir "$data" "${store[@]}" >/dev/null
-  KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve --data-dir "$data" \
-    --port "$port" --edge-port $((port + 1)) --no-demo-stream "${store[@]}" >"$work/server-$backend.log" 2>&1 &
+  # The per-token rate limit off: each session here refreshes far more than 1,000 times an hour.
+  KEYCARD_RATE_LIMIT=off KEYCARD_LOG_LEVEL=warn "$JAVA_HOME/bin/java" ${KEYCARD_JAVA_OPTS:-} -jar "$jar" serve \
+    --data-dir "$data" --port "$port" --edge-port $((port + 1)) --no-demo-stream --crypto-provider "$crypto" \
+    "${store[@]}" >"$work/server-$run.log" 2>&1 &
   server=$!
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  local base="http://127.0.0.1:$port" tokens="$work/tokens-$backend"
-  echo "$backend: logging in 128 sessions (Argon2id)..." >&2
+  local base="http://127.0.0.1:$port" tokens="$work/tokens-$run"
+  echo "$run: logging in 128 sessions (Argon2id)..." >&2
   : >"$tokens"
   for _ in $(seq 1 128); do
     { curl -fs -X POST "$base/auth/login" -H 'Content-Type: application/json' \
-        -d "{\"username\":\"bench-$backend\",\"password\":\"$password\"}" \
+        -d "{\"username\":\"bench-$run\",\"password\":\"$password\"}" \
         | sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p'; echo; } >>"$tokens"
   done
   sed -i '/^$/d' "$tokens"
-  [ -s "$tokens" ] || { echo "$backend: login failed; server log:" >&2; cat "$work/server-$backend.log" >&2; exit 1; }
+  [ -s "$tokens" ] || { echo "$run: login failed; server log:" >&2; cat "$work/server-$run.log" >&2; exit 1; }
   head -n 64 "$tokens" >"$tokens.warm"
   tail -n +65 "$tokens" >"$tokens.run"
   KEYCARD_REFRESH_TOKENS="$tokens.warm" KEYCARD_WRK_THREADS=$threads \
@@ -93,16 +97,16 @@ measure() {
     wrk -t$threads -c$conns -d"${secs}s" -s bench/refresh.lua "$base")
   after=$(cpu_ticks)
   if ! kill "$server" 2>/dev/null; then
-    echo "$backend: the server stopped during the run; its log:" >&2
-    tail -n 30 "$work/server-$backend.log" >&2
+    echo "$run: the server stopped during the run; its log:" >&2
+    tail -n 30 "$work/server-$run.log" >&2
     exit 1
   fi
   wait "$server" 2>/dev/null || true
   server=
-  echo "$(echo "$out" | rps) $(echo "$out" | sed -n 's/^non-2xx responses: *//p')" >"$work/result-$backend"
+  echo "$(echo "$out" | rps) $(echo "$out" | sed -n 's/^non-2xx responses: *//p')" >"$work/result-$run"
   # CPU seconds during the measured run, per process group, per 1,000 refreshes.
   echo "$before" "$after" | awk -v n="$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')" -v hz="$(getconf CLK_TCK)" \
-    '{ printf "%.2f %.2f\n", ($3 - $1) / hz * 1000 / n, ($4 - $2) / hz * 1000 / n }' >"$work/cpu-$backend"
+    '{ printf "%.2f %.2f\n", ($3 - $1) / hz * 1000 / n, ($4 - $2) / hz * 1000 / n }' >"$work/cpu-$run"
 }
 
 # CPU ticks (user + system) so far of the keycard server and of the private PostgreSQL's processes.
@@ -115,29 +119,35 @@ cpu_ticks() {
   echo "$k $pg"
 }
 
-# Raw RSA right before each backend's run, so each ratio compares figures taken minutes apart at most
-# (on a shared machine the capacity drifts between the parts of one run).
+# Raw RSA right before each run, on the run's provider, so each ratio compares figures taken minutes
+# apart at most (on a shared machine the capacity drifts between the parts of one run).
 rsa_rate() {
-  echo "measuring raw RSA-2048 signing (JMH, all cores)..." >&2
-  "$JAVA_HOME/bin/java" -jar keycard-bench/target/benchmarks.jar RsaSigningBenchmark -wi 2 -w 3 -i 3 -r 5 -f 1 2>/dev/null \
-    | awk '/^RsaSigningBenchmark.sign/ {print ($5 == "±") ? $4 : $3}'
+  echo "measuring raw RSA-2048 signing on the $1 provider (JMH, all cores)..." >&2
+  "$JAVA_HOME/bin/java" -jar keycard-bench/target/benchmarks.jar RsaSigningBenchmark -p provider="$1" \
+    -wi 2 -w 3 -i 3 -r 5 -f 1 2>/dev/null | awk '/^RsaSigningBenchmark.sign/ {print $5}'
 }
-rsa_embedded=$(rsa_rate)
-measure embedded
-rsa_postgres=$(rsa_rate)
-measure postgres
-read -r embedded embedded_bad <"$work/result-embedded"
-read -r postgres postgres_bad <"$work/result-postgres"
-read -r embedded_cpu _ <"$work/cpu-embedded"
-read -r postgres_cpu postgres_db_cpu <"$work/cpu-postgres"
+for backend in embedded postgres; do
+  for crypto in jdk native; do
+    rsa_rate "$crypto" >"$work/rsa-$backend-$crypto"
+    measure "$backend" "$crypto"
+  done
+done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-cat <<TABLE
-| run ($(nproc) cores, ${secs}s each after ${warmup}s of warm-up, wrk -t$threads -c$conns) | raw RSA-2048 signatures/s (JMH, $(nproc) threads, just before) | refresh grants/s | ÷ RSA |
-|---|---:|---:|---:|
-| embedded H2 (${embedded_bad:-0} non-2xx) | $rsa_embedded | $embedded | $(ratio "$embedded" "$rsa_embedded") |
-| PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') (${postgres_bad:-0} non-2xx) | $rsa_postgres | $postgres | $(ratio "$postgres" "$rsa_postgres") |
-
-CPU seconds per 1,000 refreshes during the measured runs: keycard's JVM $embedded_cpu (embedded, the
-database inside it) and $postgres_cpu (PostgreSQL); PostgreSQL's own processes $postgres_db_cpu.
-TABLE
+pgversion=$("$pgbin/postgres" --version | awk '{print $3}')
+echo "| run ($(nproc) cores, ${secs}s each after ${warmup}s of warm-up, wrk -t$threads -c$conns) | crypto | raw RSA-2048 signatures/s (JMH, $(nproc) threads, same provider, just before) | refresh grants/s | ÷ RSA | CPU s per 1,000 refreshes: keycard / PostgreSQL |"
+echo "|---|---|---:|---:|---:|---:|"
+for backend in embedded postgres; do
+  for crypto in jdk native; do
+    read -r rps bad <"$work/result-$backend-$crypto"
+    read -r cpu dbcpu <"$work/cpu-$backend-$crypto"
+    rsa=$(cat "$work/rsa-$backend-$crypto")
+    label=$([ "$backend" = embedded ] && echo "embedded H2" || echo "PostgreSQL $pgversion")
+    echo "| $label (${bad:-0} non-2xx) | $crypto | $rsa | $rps | $(ratio "$rps" "$rsa") | $cpu / $([ "$backend" = embedded ] && echo – || echo "$dbcpu") |"
+  done
+done
+for backend in embedded postgres; do
+  read -r j _ <"$work/result-$backend-jdk"
+  read -r n _ <"$work/result-$backend-native"
+  echo "- $backend: native ÷ JDK refresh grants/s = $(ratio "$n" "$j")"
+done

@@ -1,5 +1,6 @@
 package dev.keycard.bench;
 
+import dev.keycard.core.key.CryptoProviders;
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRing;
 import dev.keycard.core.key.SigningAlgorithm;
@@ -29,8 +30,12 @@ final class BenchTokens {
   final String token;
 
   BenchTokens(SigningAlgorithm algorithm) {
+    this(algorithm, CryptoProviders.jdk());
+  }
+
+  BenchTokens(SigningAlgorithm algorithm, CryptoProviders crypto) {
     SecureRandom random = new SecureRandom();
-    ring = KeyRing.of(List.of(new KeyGenerator(random).generate(algorithm, Instant.now())));
+    ring = KeyRing.of(List.of(new KeyGenerator(random).generate(algorithm, Instant.now())), crypto);
     denylist = new InMemoryDenylist(InstantSource.system());
     // A denylist with entries, as in production after some logouts: the lookup is not the empty fast path.
     for (int i = 0; i < 1000; i++) {

@@ -9,6 +9,7 @@ import dev.keycard.core.change.Change;
 import dev.keycard.core.change.ChangeFeed;
 import dev.keycard.core.key.KeyGenerator;
 import dev.keycard.core.key.KeyRotation;
+import dev.keycard.core.key.NativeCrypto;
 import dev.keycard.core.opaque.OpaqueAccessTokenIssuer;
 import dev.keycard.core.opaque.OpaqueAccessTokenVerifier;
 import dev.keycard.core.password.PasswordHasher;
@@ -31,6 +32,7 @@ import dev.keycard.core.signedurl.UrlSigningKeys;
 import dev.keycard.core.stream.StreamKeys;
 import dev.keycard.core.streamlimit.InMemoryPlaybackActivity;
 import dev.keycard.core.streamlimit.PlaybackActivity;
+import dev.keycard.server.config.CryptoChoice;
 import dev.keycard.server.config.Durations;
 import dev.keycard.server.config.Roles;
 import dev.keycard.server.config.ServerConfig;
@@ -235,7 +237,9 @@ public final class KeycardServer implements AutoCloseable {
       Denylist announcing = RevocationFeedSignal.waking(ChangeFollower.announcing(replica, feed, clock), revocationFeed);
       PlaybackDenylist denylist = new PlaybackDenylist(announcing, clock, streamingConfig.playlistUrlTtl()
           .plus(streamingConfig.playbackSessionTtl()).plus(PlaybackRules.maxSegmentUrlLife()));
-      KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention());
+      NativeCrypto.Selection crypto = config.crypto() == CryptoChoice.JDK ? NativeCrypto.jdk() : NativeCrypto.select();
+      KeyRotation rotation = new KeyRotation(stores.signingKeys(), new KeyGenerator(random), clock, config.keyRetention(),
+          crypto.providers());
       ReloadingKeySource keys = new ReloadingKeySource(rotation, config.algorithm(), config.hs256Secret(), clock);
 
       // One expiry/not-before/revocation rule for the verifier, the cache in front of it and revocation.
@@ -382,6 +386,7 @@ public final class KeycardServer implements AutoCloseable {
             tls == null ? "http" : "https", config.host(), port,
             config.issuer(), config.tokenFormat(), revoked, feed);
       }
+      log.info("token signatures: {}", crypto.describe());
       if (tls != null) {
         log.info("TLS from {} and {}: HTTP/2 and HTTP/1.1 by ALPN on every listener but management; the files are"
             + " checked for a renewed certificate every {} s", config.tls().certificate(), config.tls().key(),

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.util.Base64;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -24,11 +25,12 @@ final class HmacVerifier implements JWSVerifier {
   private final ThreadLocal<Mac> mac;
   private final JCAContext jca = new JCAContext();
 
-  HmacVerifier(byte[] secret) {
+  /** @param provider the provider of {@code HmacSHA256}, or {@code null} for the JDK's */
+  HmacVerifier(byte[] secret, Provider provider) {
     SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
     this.mac = ThreadLocal.withInitial(() -> {
       try {
-        Mac m = Mac.getInstance("HmacSHA256");
+        Mac m = provider == null ? Mac.getInstance("HmacSHA256") : Mac.getInstance("HmacSHA256", provider);
         m.init(key);
         return m;
       } catch (GeneralSecurityException e) {

@@ -10,6 +10,14 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,15 +39,15 @@ public final class KeyRing {
   private final List<SigningKey> keys;
   private final String publicJwks;
 
-  private KeyRing(SigningKey signer, List<SigningKey> keys) {
+  private KeyRing(SigningKey signer, List<SigningKey> keys, CryptoProviders crypto) {
     this.signer = signer;
     this.keys = List.copyOf(keys);
     try {
-      this.jwsSigner = signerFor(signer);
+      this.jwsSigner = signerFor(signer, crypto);
       Map<String, VerificationKey> m = new HashMap<>();
       List<JWK> published = new ArrayList<>();
       for (SigningKey k : keys) {
-        if (m.put(k.kid(), new VerificationKey(k.kid(), k.algorithm(), verifierFor(k.algorithm(), k.jwk()))) != null) {
+        if (m.put(k.kid(), new VerificationKey(k.kid(), k.algorithm(), verifierFor(k.algorithm(), k.jwk(), crypto))) != null) {
           throw new IllegalArgumentException("duplicate kid " + k.kid());
         }
         if (!k.algorithm().symmetric()) {
@@ -69,6 +77,11 @@ public final class KeyRing {
    * hostile or odd JWKS can only ever shrink the ring.
    */
   public static KeyRing verifying(JWKSet published) {
+    return verifying(published, CryptoProviders.jdk());
+  }
+
+  /** {@link #verifying(JWKSet)}, verifying on the providers {@code crypto} names. */
+  public static KeyRing verifying(JWKSet published, CryptoProviders crypto) {
     Map<String, VerificationKey> m = new HashMap<>();
     List<JWK> kept = new ArrayList<>();
     for (JWK jwk : published.getKeys()) {
@@ -78,7 +91,7 @@ public final class KeyRing {
         continue;
       }
       try {
-        m.put(jwk.getKeyID(), new VerificationKey(jwk.getKeyID(), algorithm, verifierFor(algorithm, jwk)));
+        m.put(jwk.getKeyID(), new VerificationKey(jwk.getKeyID(), algorithm, verifierFor(algorithm, jwk, crypto)));
         kept.add(jwk);
       } catch (JOSEException | RuntimeException e) {
         // An unusable key (a point off its curve, say) is left out like any other we cannot use.
@@ -92,18 +105,28 @@ public final class KeyRing {
    * @param keys   every key whose tokens are still accepted
    */
   public static KeyRing of(SigningKey signer, List<SigningKey> keys) {
+    return of(signer, keys, CryptoProviders.jdk());
+  }
+
+  /** {@link #of(SigningKey, List)}, signing and verifying on the providers {@code crypto} names. */
+  public static KeyRing of(SigningKey signer, List<SigningKey> keys, CryptoProviders crypto) {
     if (keys.stream().noneMatch(k -> k.kid().equals(signer.kid()))) {
       throw new IllegalArgumentException("the signer must be one of the ring's keys");
     }
-    return new KeyRing(signer, keys);
+    return new KeyRing(signer, keys, crypto);
   }
 
   /** A ring whose signer is the newest key not yet retired. */
   public static KeyRing of(List<SigningKey> keys) {
+    return of(keys, CryptoProviders.jdk());
+  }
+
+  /** {@link #of(List)}, signing and verifying on the providers {@code crypto} names. */
+  public static KeyRing of(List<SigningKey> keys, CryptoProviders crypto) {
     SigningKey signer = keys.stream().filter(k -> !k.retired())
         .max(Comparator.comparing(SigningKey::createdAt))
         .orElseThrow(() -> new IllegalArgumentException("no active signing key"));
-    return new KeyRing(signer, keys);
+    return new KeyRing(signer, keys, crypto);
   }
 
   /** @throws IllegalStateException on a {@linkplain #verifying verifying} ring, which has no signer */
@@ -142,21 +165,56 @@ public final class KeyRing {
     return publicJwks;
   }
 
-  private static JWSSigner signerFor(SigningKey k) throws JOSEException {
-    return switch (k.algorithm()) {
+  private static JWSSigner signerFor(SigningKey k, CryptoProviders crypto) throws JOSEException {
+    Provider provider = crypto.provider(k.algorithm());
+    JWSSigner signer = switch (k.algorithm()) {
       case HS256 -> new MACSigner(k.jwk().toOctetSequenceKey());
-      case RS256 -> new RSASSASigner(k.jwk().toRSAKey());
-      case ES256 -> new ECDSASigner(k.jwk().toECKey());
-      case EdDSA -> new Ed25519Signer(k.jwk().toOctetKeyPair());
+      case RS256 -> new RSASSASigner((PrivateKey) imported(k.jwk().toRSAKey().toPrivateKey(), "RSA", provider));
+      case ES256 -> new ECDSASigner((ECPrivateKey) imported(k.jwk().toECKey().toECPrivateKey(), "EC", provider));
+      case EdDSA -> provider == null ? new Ed25519Signer(k.jwk().toOctetKeyPair())
+          : new JcaEd25519Signer(k.jwk().toOctetKeyPair(), provider);
     };
+    if (provider != null) {
+      signer.getJCAContext().setProvider(provider);
+    }
+    return signer;
   }
 
-  private static JWSVerifier verifierFor(SigningAlgorithm algorithm, JWK jwk) throws JOSEException {
-    return switch (algorithm) {
-      case HS256 -> new HmacVerifier(jwk.toOctetSequenceKey().toByteArray());
-      case RS256 -> new RSASSAVerifier(jwk.toRSAKey().toRSAPublicKey());
-      case ES256 -> new ECDSAVerifier(jwk.toECKey().toECPublicKey());
-      case EdDSA -> new Ed25519Verifier(jwk.toOctetKeyPair());
+  private static JWSVerifier verifierFor(SigningAlgorithm algorithm, JWK jwk, CryptoProviders crypto)
+      throws JOSEException {
+    Provider provider = crypto.provider(algorithm);
+    JWSVerifier verifier = switch (algorithm) {
+      case HS256 -> new HmacVerifier(jwk.toOctetSequenceKey().toByteArray(), provider);
+      case RS256 -> new RSASSAVerifier((RSAPublicKey) imported(jwk.toRSAKey().toRSAPublicKey(), "RSA", provider));
+      case ES256 -> new ECDSAVerifier((ECPublicKey) imported(jwk.toECKey().toECPublicKey(), "EC", provider));
+      case EdDSA -> provider == null ? new Ed25519Verifier(jwk.toOctetKeyPair())
+          : new JcaEd25519Verifier(jwk.toOctetKeyPair(), provider);
     };
+    if (provider != null) {
+      verifier.getJCAContext().setProvider(provider);
+    }
+    return verifier;
+  }
+
+  /**
+   * The key as {@code provider}'s own object, converted once here rather than at every signature; the
+   * JDK's object itself for the JDK's providers, or when the provider has no key type Nimbus accepts.
+   */
+  private static Key imported(Key key, String algorithm, Provider provider) {
+    if (provider == null) {
+      return key;
+    }
+    try {
+      Key translated = KeyFactory.getInstance(algorithm, provider).translateKey(key);
+      boolean usable = switch (key) {
+        case RSAPublicKey r -> translated instanceof RSAPublicKey;
+        case ECPublicKey e -> translated instanceof ECPublicKey;
+        case ECPrivateKey e -> translated instanceof ECPrivateKey;
+        default -> translated instanceof PrivateKey;
+      };
+      return usable ? translated : key;
+    } catch (GeneralSecurityException e) {
+      return key;
+    }
   }
 }

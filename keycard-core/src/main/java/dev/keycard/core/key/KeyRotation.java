@@ -20,16 +20,24 @@ public final class KeyRotation {
   private final KeyGenerator generator;
   private final InstantSource clock;
   private final Duration retention;
+  private final CryptoProviders crypto;
 
   /**
    * @param retention how long a retired key must still verify: the longest access-token lifetime
    *                  plus the verifiers' clock skew
    */
   public KeyRotation(SigningKeyStore store, KeyGenerator generator, InstantSource clock, Duration retention) {
+    this(store, generator, clock, retention, CryptoProviders.jdk());
+  }
+
+  /** @param crypto the providers the rings it builds sign and verify with */
+  public KeyRotation(SigningKeyStore store, KeyGenerator generator, InstantSource clock, Duration retention,
+      CryptoProviders crypto) {
     this.store = store;
     this.generator = generator;
     this.clock = clock;
     this.retention = retention;
+    this.crypto = crypto;
   }
 
   /**
@@ -70,7 +78,7 @@ public final class KeyRotation {
 
   /** The current ring, after dropping keys retired longer than the retention period. */
   public KeyRing ring() {
-    return KeyRing.of(liveKeys());
+    return KeyRing.of(liveKeys(), crypto);
   }
 
   private List<SigningKey> liveKeys() {
@@ -96,7 +104,7 @@ public final class KeyRotation {
     List<SigningKey> keys = new ArrayList<>(liveKeys());
     keys.add(hmacSigner);
     keys.addAll(previousHmacKeys);
-    return KeyRing.of(hmacSigner, keys);
+    return KeyRing.of(hmacSigner, keys, crypto);
   }
 
   private static Set<String> kids(List<SigningKey> keys) {

@@ -3,10 +3,12 @@ package dev.keycard.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.Base64URL;
+import dev.keycard.core.key.CryptoProviders;
 import dev.keycard.core.key.KeyRing;
 import dev.keycard.core.key.SigningAlgorithm;
 import dev.keycard.core.key.SigningKey;
 import dev.keycard.core.revocation.InMemoryDenylist;
+import dev.keycard.core.testing.CryptoCases;
 import dev.keycard.core.testing.MutableClock;
 import dev.keycard.core.testing.TestKeys;
 import dev.keycard.core.testing.TokenForge;
@@ -15,19 +17,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One test per known attack on JWT bearer tokens (RFC 8725 §2), each refused with its own reason.
  * The verifier trusts one RS256 key; attacks start from a token that key really signed, or forge one.
+ * Every attack runs twice: on the JDK's providers and on the native one keycard prefers.
  */
+@ParameterizedClass(name = "on the {0} providers")
+@MethodSource("dev.keycard.core.testing.CryptoCases#both")
 class JwtAttackTest {
   private final MutableClock clock = MutableClock.atFixedStart();
   private final InMemoryDenylist denylist = new InMemoryDenylist(clock);
   private final SigningKey rsa = TestKeys.of(SigningAlgorithm.RS256);
-  private final KeyRing ring = KeyRing.of(List.of(rsa));
-  private final JwtAccessTokenVerifier verifier = JwtAccessTokenVerifier.builder()
-      .issuer(TokenForge.ISSUER).audience(TokenForge.AUDIENCE).keys(() -> ring)
-      .validity(new TokenValidity(clock, Duration.ofSeconds(30), denylist)).build();
+  private final CryptoProviders crypto;
+  private final KeyRing ring;
+  private final JwtAccessTokenVerifier verifier;
+
+  JwtAttackTest(CryptoCases cryptoCase) {
+    this.crypto = cryptoCase.providers();
+    this.ring = KeyRing.of(List.of(rsa), crypto);
+    this.verifier = verifierOf(ring);
+  }
+
+  private JwtAccessTokenVerifier verifierOf(KeyRing keys) {
+    return JwtAccessTokenVerifier.builder().issuer(TokenForge.ISSUER).audience(TokenForge.AUDIENCE).keys(() -> keys)
+        .validity(new TokenValidity(clock, Duration.ofSeconds(30), denylist)).build();
+  }
 
   private TokenForge valid() {
     return TokenForge.validFor(rsa, clock.instant());
@@ -230,6 +247,23 @@ class JwtAttackTest {
     SigningKey ec = TestKeys.of(SigningAlgorithm.ES256);
     String token = valid().header("alg", "ES256").signWith(ec);
     assertThat(verify(token)).isEqualTo(Verification.rejected(Rejection.ALGORITHM_NOT_ALLOWED));
+  }
+
+  @Test
+  void rejectsThePsychicEcdsaSignature() {
+    // CVE-2022-21449: some ECDSA verifiers accepted r = s = 0 for any message and any key.
+    SigningKey ec = TestKeys.of(SigningAlgorithm.ES256);
+    KeyRing ecRing = KeyRing.of(List.of(ec), crypto);
+    JwtAccessTokenVerifier ecVerifier = verifierOf(ecRing);
+    TokenForge forged = TokenForge.validFor(ec, clock.instant());
+    String zeros = Base64URL.encode(new byte[64]).toString();
+    String token = forged.headerSegment() + "." + forged.payloadSegment() + ".";
+
+    assertThat(ecVerifier.verify(forged.signWith(ec))).isInstanceOf(Verification.Verified.class);
+    assertThat(ecVerifier.verify(token + zeros)).isEqualTo(Verification.rejected(Rejection.BAD_SIGNATURE));
+    // The same zeros in DER (SEQUENCE { INTEGER 0, INTEGER 0 }), as a JCA verifier would take them.
+    String der = Base64URL.encode(new byte[] {0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00}).toString();
+    assertThat(ecVerifier.verify(token + der)).isEqualTo(Verification.rejected(Rejection.BAD_SIGNATURE));
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.keycard.server.config.ListenerLimits;
 import dev.keycard.server.config.Roles;
 import dev.keycard.core.streamlimit.PlaybackActivity;
 import dev.keycard.server.config.AbuseControls;
+import dev.keycard.server.config.CryptoChoice;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.config.SelfSignedCertificate;
 import dev.keycard.server.config.TlsFiles;
@@ -142,6 +143,12 @@ final class ServerOptions {
           + "--trusted-proxies terminate TLS). Default: on for demo, off for serve")
   Boolean cookieSessions;
 
+  @Option(names = "--crypto-provider", paramLabel = "native|jdk", defaultValue = "native",
+      description = "Who signs and verifies tokens: native (the Amazon Corretto Crypto Provider, AWS-LC, for RS256, "
+          + "ES256 and EdDSA where it loads and passes its self-test, the JDK's elsewhere) or jdk (the JDK's "
+          + "providers throughout). The choice per algorithm is logged at start. Default: ${DEFAULT-VALUE}")
+  String cryptoProvider;
+
   /**
    * @param cookieSessionsByDefault whether cookie sessions are on when neither {@code --cookie-sessions}
    *                                nor {@code --no-cookie-sessions} is given
@@ -176,7 +183,8 @@ final class ServerOptions {
         duration("--denylist-catch-up", denylistCatchUp),
         AbuseControls.defaults().withTrustedProxies(TrustedProxies.parse(trustedProxies)),
         tls,
-        cookieSessions == null ? cookieSessionsByDefault : cookieSessions);
+        cookieSessions == null ? cookieSessionsByDefault : cookieSessions,
+        CryptoChoice.parse(cryptoProvider));
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param cookieSessions whether browsers may log in with cookies ({@code /auth/session}) and use the
  *                    API with them; only over TLS, on a loopback address (which browsers treat as
  *                    secure), or behind trusted proxies that terminate TLS
+ * @param crypto      which providers sign and verify tokens
  */
 public record ServerConfig(
     Path dataDir,
@@ -47,7 +48,8 @@ public record ServerConfig(
     Duration denylistCatchUp,
     AbuseControls abuse,
     TlsFiles tls,
-    boolean cookieSessions) {
+    boolean cookieSessions,
+    CryptoChoice crypto) {
 
   public static final Duration MAX_REFRESH_GRACE = RefreshTokenRotation.MAX_GRACE;
   public static final Duration MAX_CLOCK_SKEW = TokenValidity.MAX_CLOCK_SKEW;
@@ -84,6 +86,7 @@ public record ServerConfig(
             && denylistCatchUp.compareTo(MAX_DENYLIST_CATCH_UP) <= 0,
         "--denylist-catch-up must be between 100ms and 1m");
     Objects.requireNonNull(abuse, "abuse");
+    Objects.requireNonNull(crypto, "--crypto-provider");
     if (algorithm == SigningAlgorithm.HS256) {
       require(hs256Secret != null,
           "--algorithm HS256 needs a secret: --hs256-secret-file FILE or the environment variable KEYCARD_HS256_SECRET");
@@ -101,6 +104,17 @@ public record ServerConfig(
         "--cookie-sessions on " + host + " needs TLS: --tls-cert and --tls-key, or --trusted-proxies naming the"
             + " proxies that terminate TLS in front of keycard (plain HTTP is allowed on a loopback --host only;"
             + " --no-cookie-sessions turns them off)");
+  }
+
+  /** A configuration on the native crypto provider where it is healthy (the default). */
+  public ServerConfig(Path dataDir, String host, int port, String issuer, String audience, Duration accessTokenTtl,
+      TokenFormat tokenFormat, SigningAlgorithm algorithm, byte[] hs256Secret, Duration clockSkew,
+      Duration refreshIdleTtl, Duration refreshAbsoluteTtl, Duration refreshGrace, int maxTokenSize,
+      ListenerLimits limits, StoreConfig store, Duration denylistCatchUp, AbuseControls abuse, TlsFiles tls,
+      boolean cookieSessions) {
+    this(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm, hs256Secret, clockSkew,
+        refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store, denylistCatchUp, abuse, tls,
+        cookieSessions, CryptoChoice.NATIVE);
   }
 
   /** A configuration without cookie sessions. */
@@ -164,42 +178,49 @@ public record ServerConfig(
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(dataDir, host, newPort, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse, tls, cookieSessions);
+        denylistCatchUp, abuse, tls, cookieSessions, crypto);
   }
 
   /** A copy with other listener limits; tests use short timeouts. */
   public ServerConfig withLimits(ListenerLimits newLimits) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, newLimits, store,
-        denylistCatchUp, abuse, tls, cookieSessions);
+        denylistCatchUp, abuse, tls, cookieSessions, crypto);
   }
 
   /** A copy that reads other instances' revocations this often; tests use short intervals. */
   public ServerConfig withDenylistCatchUp(Duration interval) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        interval, abuse, tls, cookieSessions);
+        interval, abuse, tls, cookieSessions, crypto);
   }
 
   /** A copy with other abuse controls (rate limits, throttling, monitoring). */
   public ServerConfig withAbuse(AbuseControls newAbuse) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, newAbuse, tls, cookieSessions);
+        denylistCatchUp, newAbuse, tls, cookieSessions, crypto);
   }
 
   /** A copy serving TLS with {@code files}, or plain HTTP with {@code null}. */
   public ServerConfig withTls(TlsFiles files) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse, files, cookieSessions);
+        denylistCatchUp, abuse, files, cookieSessions, crypto);
   }
 
   /** A copy with browser cookie sessions on or off. */
   public ServerConfig withCookieSessions(boolean on) {
     return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
         hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
-        denylistCatchUp, abuse, tls, on);
+        denylistCatchUp, abuse, tls, on, crypto);
+  }
+
+  /** A copy signing and verifying on other providers. */
+  public ServerConfig withCrypto(CryptoChoice choice) {
+    return new ServerConfig(dataDir, host, port, issuer, audience, accessTokenTtl, tokenFormat, algorithm,
+        hs256Secret, clockSkew, refreshIdleTtl, refreshAbsoluteTtl, refreshGrace, maxTokenSize, limits, store,
+        denylistCatchUp, abuse, tls, cookieSessions, choice);
   }
 
   /** Whether {@code host} is a loopback address: literals only ({@code 127.0.0.0/8}, {@code ::1}) and {@code localhost}. */
@@ -225,7 +246,8 @@ public record ServerConfig(
         + ", refreshAbsoluteTtl=" + Durations.format(refreshAbsoluteTtl)
         + ", refreshGrace=" + Durations.format(refreshGrace) + ", maxTokenSize=" + maxTokenSize
         + ", limits=" + limits + ", store=" + store + ", denylistCatchUp=" + Durations.format(denylistCatchUp)
-        + ", abuse=" + abuse + ", tls=" + tls + ", cookieSessions=" + cookieSessions + "]";
+        + ", abuse=" + abuse + ", tls=" + tls + ", cookieSessions=" + cookieSessions
+        + ", crypto=" + crypto.optionValue() + "]";
   }
 
   /** RFC 8414 §2: the issuer is an https (or, for local use, http) URL without query or fragment. */
