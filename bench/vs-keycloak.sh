@@ -86,16 +86,18 @@ kbasic=$(printf '%s' "bench-client:$ksecret" | base64 -w0)
 cbasic=$(printf '%s' "bench-client:$csecret" | base64 -w0)
 # Refresh tokens for one round: every refresh rotates, so a round's chains start from fresh logins.
 keycard_sessions() {
-  for _ in $(seq 1 $((conns * 2))); do
+  for _ in $(seq 1 $((conns * 4))); do
     curl -fs -X POST "$kbase/auth/login" -H 'Content-Type: application/json' \
       -d "{\"username\":\"bench\",\"password\":\"$kpassword\"}" | json refresh_token
-  done >"$work/tokens"
+    echo   # the answer ends without a newline, so sed's line does too
+  done | sed '/^$/d' >"$work/tokens"
 }
 keycloak_sessions() {
-  for _ in $(seq 1 $((conns * 2))); do
+  for _ in $(seq 1 $((conns * 4))); do
     curl -fs -u "bench-client:$csecret" "$cbase$ctoken_path" -d grant_type=password -d username=bench \
       --data-urlencode "password=$cpassword" | json refresh_token
-  done >"$work/tokens"
+    echo
+  done | sed '/^$/d' >"$work/tokens"
 }
 # One wrk run: $1 system, $2 grant, $3 seconds; prints requests/s and non-2xx answers.
 run() {
@@ -103,7 +105,7 @@ run() {
   if [ "$system" = keycard ]; then base=$kbase basic=$kbasic path=/oauth2/token; else base=$cbase basic=$cbasic path=$ctoken_path; fi
   if [ "$grant" = refresh ]; then
     "${system}_sessions"
-    [ -s "$work/tokens" ] || { echo "$system: no refresh tokens" >&2; exit 1; }
+    [ "$(wc -l <"$work/tokens")" -ge $((conns * 4)) ] || { echo "$system: too few refresh tokens" >&2; exit 1; }
     out=$(KEYCARD_REFRESH_TOKENS="$work/tokens" KEYCARD_WRK_THREADS=$threads KEYCARD_TOKEN_PATH=$path \
       KEYCARD_CLIENT_BASIC=$([ "$system" = keycloak ] && echo "$basic") \
       wrk -t$threads -c$conns -d"${seconds}s" -s bench/refresh.lua "$base")
