@@ -66,6 +66,9 @@ cport=$(( 30000 + RANDOM % 10000 ))
 admin_password=$(random)
 csecret=$(random)
 cpassword=$(random)
+# Dev mode keeps its H2 database in the distribution's data/: an earlier run's realm and bootstrap admin
+# (with that run's password) would still be there, so every run starts from an empty one.
+rm -rf "$dist/data"
 echo "starting Keycloak $version in dev mode (about a minute)..." >&2
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=$admin_password KC_LOG_LEVEL=warn \
   "$dist/bin/kc.sh" start-dev --http-host 127.0.0.1 --http-port "$cport" --http-management-port $((cport + 1)) \
