@@ -363,6 +363,9 @@ public final class KeycardServer implements AutoCloseable {
         reloads.values().forEach(Runnable::run);
         playbackActivity.prune();
         services.rateLimiter().prune();
+        if (services.anomalies() != null) {
+          services.anomalies().prune();
+        }
         if (services.admin() != null) {
           services.admin().activity().prune();
         }

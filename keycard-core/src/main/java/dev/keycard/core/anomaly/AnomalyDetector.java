@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,8 @@ public final class AnomalyDetector {
   private final Cache<String, SessionUse> apiSessions;
   private final Cache<String, SessionUse> playbackSessions;
   private final Cache<String, AccountPlaces> accounts;
+  /** A session unused for this long starts again from nothing (its counts are of no use any more). */
+  private final long sessionMemoryMillis;
   /** Made once: a capturing lambda at each call would be an allocation per request. */
   private final java.util.function.Function<String, SessionUse> newSession;
 
@@ -80,11 +83,14 @@ public final class AnomalyDetector {
     this.newSession = k -> new SessionUse(capacity);
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     Duration sessionMemory = b.sharingWindow.compareTo(SESSION_MEMORY) > 0 ? b.sharingWindow : SESSION_MEMORY;
+    this.sessionMemoryMillis = sessionMemory.toMillis();
     // Maintenance on the caller, as in VerifiedTokenCache: no pool thread woken per bearer check.
-    this.apiSessions = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(sessionMemory)
-        .maximumSize(MAX_SESSIONS).build();
-    this.playbackSessions = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(sessionMemory)
-        .maximumSize(MAX_SESSIONS).build();
+    // The per-request caches are bounded by size only: an expiring cache reads its ticker and moves
+    // the entry in its access order on every lookup, and these are looked up on every bearer check
+    // and every segment the edge serves. Idleness is judged from the session's own last use instead:
+    // at once by the lookup (SessionUse.touch), and by prune() to free the memory.
+    this.apiSessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_SESSIONS).build();
+    this.playbackSessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_SESSIONS).build();
     this.accounts = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(ACCOUNT_MEMORY)
         .maximumSize(MAX_ACCOUNTS).build();
   }
@@ -117,6 +123,7 @@ public final class AnomalyDetector {
     Map<String, String> sharing;
     AccountPlaces account;
     synchronized (use) {
+      use.touch(millis, sessionMemoryMillis);
       use.subject = subject;
       use.clientId = clientId;
       flood = countRequest(use, second);
@@ -154,6 +161,7 @@ public final class AnomalyDetector {
     SessionUse use = playbackSessions.get(sessionId, newSession);
     Map<String, String> sharing;
     synchronized (use) {
+      use.touch(millis, sessionMemoryMillis);
       sharing = seenFrom(use, clientIp, Math.floorDiv(millis, 1000));
     }
     if (sharing == null) {
@@ -173,6 +181,18 @@ public final class AnomalyDetector {
     figures.put("where", "edge");
     return List.of(new Anomaly(AnomalyKind.SHARING, Instant.ofEpochMilli(millis), subject, clientId, sessionId,
         clientIp, null, figures));
+  }
+
+  /** Forgets the sessions unused for longer than the session memory: run it from a maintenance job. */
+  public void prune() {
+    long now = clock.millis();
+    apiSessions.asMap().values().removeIf(use -> use.idle(now, sessionMemoryMillis));
+    playbackSessions.asMap().values().removeIf(use -> use.idle(now, sessionMemoryMillis));
+  }
+
+  /** How many sessions' uses are held in memory, idle ones not yet pruned included. */
+  long remembered() {
+    return apiSessions.estimatedSize() + playbackSessions.estimatedSize();
   }
 
   /** The place of an address, for events that name the country. */
@@ -340,6 +360,8 @@ public final class AnomalyDetector {
 
   /** One session's recent use; guarded by itself. */
   private static final class SessionUse {
+    /** When the session was last used; {@link Long#MIN_VALUE} before its first use. */
+    long lastUsedMillis = Long.MIN_VALUE;
     long minute = Long.MIN_VALUE;
     int count;
     double baseline;
@@ -359,6 +381,29 @@ public final class AnomalyDetector {
     SessionUse(int capacity) {
       networks = new String[capacity];
       seenAt = new long[capacity];
+    }
+
+    /** Records a use at {@code nowMillis}, first starting over if the session was idle for {@code memoryMillis}. */
+    void touch(long nowMillis, long memoryMillis) {
+      if (idle(nowMillis, memoryMillis)) {
+        minute = Long.MIN_VALUE;
+        count = 0;
+        baseline = 0;
+        minutesSeen = 0;
+        floodReported = false;
+        Arrays.fill(networks, null);
+        Arrays.fill(seenAt, 0);
+        size = 0;
+        lastIndex = 0;
+        lastIp = null;
+        sharingQuietUntil = 0;
+      }
+      lastUsedMillis = nowMillis;
+    }
+
+    /** Read under the lock by {@link #touch}; by {@link #prune} without it (a stale read only delays a prune). */
+    boolean idle(long nowMillis, long memoryMillis) {
+      return lastUsedMillis != Long.MIN_VALUE && nowMillis - lastUsedMillis >= memoryMillis;
     }
   }
 

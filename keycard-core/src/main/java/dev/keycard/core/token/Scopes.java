@@ -1,9 +1,9 @@
 package dev.keycard.core.token;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Parsing and formatting of the space-separated scope strings of RFC 6749 §3.3.
@@ -41,8 +41,15 @@ public final class Scopes {
     return Set.copyOf(parts);
   }
 
+  /** The scope string of {@code scopes}, sorted so that equal sets give equal strings. */
   public static String format(Set<String> scopes) {
-    return String.join(" ", new TreeSet<>(scopes));
+    // On every /api/v1/me and introspection answer: no sorted copy for the common one-scope token.
+    if (scopes.size() == 1) {
+      return scopes.iterator().next();
+    }
+    String[] sorted = scopes.toArray(new String[0]);
+    Arrays.sort(sorted);
+    return String.join(" ", sorted);
   }
 
   /**

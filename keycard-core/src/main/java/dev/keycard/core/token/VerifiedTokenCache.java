@@ -2,18 +2,17 @@ package dev.keycard.core.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tokens that passed full verification, keyed by the exact string they arrived in (the token, or
  * the whole {@code Authorization} header value), so a client that sends the same token on every
  * request pays for parsing and the signature once. A hit is still judged by {@link TokenValidity},
  * the same rule the full check ends with ({@code exp}, {@code nbf}, the denylist), so a cached answer
- * is never kinder than an uncached one and expiry and revocation take effect at once. Entries leave
- * when that rule stops accepting their token, and the least recently used go first when the cache is
- * full.
+ * is never kinder than an uncached one and expiry and revocation take effect at once. An entry leaves
+ * at the first lookup that rule refuses, and the least recently used go first when the cache is full.
+ * The cache itself keeps no time: that rule reads the clock once per hit, and a second, cache-side
+ * expiry would read it again on the hottest path for nothing it does not already decide.
  *
  * <p>Keying by the complete string (not a hash, not the {@code jti}) means a hit is only ever the
  * exact bytes that were verified: nothing forged can collide into a cached principal.
@@ -36,15 +35,21 @@ public final class VerifiedTokenCache {
     this.verified = Caffeine.newBuilder()
         .executor(Runnable::run)
         .maximumSize(maxEntries)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(validity.clock().millis()))
-        .expireAfter(Expiry.<String, Verification.Verified>creating((key, v) -> validity.remaining(v.token())))
         .build();
   }
 
   /** The verdict for a remembered key, or {@code null} when the key is not in the cache. */
   public Verification lookup(String key) {
     Verification.Verified cached = verified.getIfPresent(key);
-    return cached == null ? null : validity.check(cached);
+    if (cached == null) {
+      return null;
+    }
+    Verification verdict = validity.check(cached);
+    if (verdict != cached) {
+      // Expired or revoked: neither is ever undone, so the entry is of no further use.
+      verified.invalidate(key);
+    }
+    return verdict;
   }
 
   /** Remembers a token that passed full verification. */

@@ -73,6 +73,33 @@ class AnomalyDetectorTest {
   }
 
   @Test
+  void floodWhenSessionWasIdleForTheSessionMemoryThenItsBaselineIsForgotten() {
+    AnomalyDetector d = detector().floodFactor(10).build();
+    for (int minute = 0; minute < 5; minute++) {
+      use(d, 10, "198.51.100.1");
+      clock.advance(Duration.ofMinutes(1));
+    }
+    clock.advance(AnomalyDetector.SESSION_MEMORY);
+
+    // A session back from an hour's silence has no baseline to be far above: it starts over.
+    assertThat(use(d, 200, "198.51.100.1")).isEmpty();
+  }
+
+  @Test
+  void pruneForgetsTheSessionsIdleForTheSessionMemory() {
+    AnomalyDetector d = detector().build();
+    d.bearerUsed("alice", "app", "sid-idle", "198.51.100.1");
+    d.playbackUsed("sid-idle", "198.51.100.1");
+    clock.advance(AnomalyDetector.SESSION_MEMORY.minusMinutes(1));
+    d.bearerUsed("bob", "app", "sid-active", "198.51.100.1");
+    clock.advance(Duration.ofMinutes(1));
+
+    d.prune();
+
+    assertThat(d.remembered()).isEqualTo(1);
+  }
+
+  @Test
   void floodWhenRateIsSteadilyHighThenNotReportedByBaseline() {
     AnomalyDetector d = detector().floodFactor(10).build();
     for (int minute = 0; minute < 10; minute++) {

@@ -74,6 +74,16 @@ class VerifiedTokenCacheTest {
   }
 
   @Test
+  void anEntryLeavesTheCacheAtTheFirstLookupThatRefusesIt() {
+    String token = TokenForge.validFor(key, clock.instant()).claim("jti", "j-2").signWith(key);
+    cached.verify(token);
+    denylist.revoke("j-2", clock.instant().plusSeconds(1000));
+
+    assertThat(cache.lookup(token)).isEqualTo(Verification.rejected(Rejection.REVOKED));
+    assertThat(cache.lookup(token)).as("no longer remembered").isNull();
+  }
+
+  @Test
   void rejectedTokensAreNotCached() {
     String token = TokenForge.validFor(key, clock.instant()).claim("aud", "elsewhere").signWith(key);
     cached.verify(token);

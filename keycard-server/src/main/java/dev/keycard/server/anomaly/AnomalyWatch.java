@@ -96,6 +96,11 @@ public final class AnomalyWatch {
     }
   }
 
+  /** Forgets idle sessions' counts: from the maintenance job, off the event loop. */
+  public void prune() {
+    detector.prune();
+  }
+
   /**
    * The most recent anomalies seen by this instance, newest first.
    *
