@@ -65,6 +65,11 @@ public final class TokenValidity {
     return candidate;
   }
 
+  /** How much longer, from now, {@link #check} can accept {@code token} (zero once it cannot): a cache's entry lifetime. */
+  public Duration remaining(AccessToken token) {
+    return Duration.ofMillis(Math.max(0, acceptedUntil(token).toEpochMilli() - clock.millis()));
+  }
+
   /**
    * The instant from which {@link #check} refuses {@code token} as expired: how long a denylist entry
    * for it must last.

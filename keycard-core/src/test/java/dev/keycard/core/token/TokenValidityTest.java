@@ -134,6 +134,7 @@ class TokenValidityTest {
     IssuedAccessToken issued = jwtIssuer.issue(request);
 
     assertThat(validity.acceptedUntil(issued.claims())).isEqualTo(issued.claims().expiresAt().plus(SKEW));
+    assertThat(validity.remaining(issued.claims())).isEqualTo(Duration.ofMinutes(15).plus(SKEW));
   }
 
   @Test
