@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,7 +87,7 @@ public final class AnomalyDetector {
     // The per-request caches are bounded by size only: an expiring cache reads its ticker and moves
     // the entry in its access order on every lookup, and these are looked up on every bearer check
     // and every segment the edge serves. Idleness is judged from the session's own last use instead:
-    // at once by the lookup (SessionUse.touch), and by prune() to free the memory.
+    // at once by the lookup (current()), and by prune() to free the memory.
     this.apiSessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_SESSIONS).build();
     this.playbackSessions = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_SESSIONS).build();
     this.accounts = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).expireAfterAccess(ACCOUNT_MEMORY)
@@ -117,13 +116,13 @@ public final class AnomalyDetector {
     long millis = clock.millis(); // not instant(): nothing allocated unless something is found
     long second = Math.floorDiv(millis, 1000);
     String key = sessionId != null ? sessionId : clientId;
-    SessionUse use = apiSessions.get(key, newSession);
+    SessionUse use = current(apiSessions, key, millis);
     List<Anomaly> found = List.of();
     Map<String, String> flood;
     Map<String, String> sharing;
     AccountPlaces account;
     synchronized (use) {
-      use.touch(millis, sessionMemoryMillis);
+      use.lastUsedMillis = millis;
       use.subject = subject;
       use.clientId = clientId;
       flood = countRequest(use, second);
@@ -158,10 +157,10 @@ public final class AnomalyDetector {
       return List.of();
     }
     long millis = clock.millis();
-    SessionUse use = playbackSessions.get(sessionId, newSession);
+    SessionUse use = current(playbackSessions, sessionId, millis);
     Map<String, String> sharing;
     synchronized (use) {
-      use.touch(millis, sessionMemoryMillis);
+      use.lastUsedMillis = millis;
       sharing = seenFrom(use, clientIp, Math.floorDiv(millis, 1000));
     }
     if (sharing == null) {
@@ -181,6 +180,20 @@ public final class AnomalyDetector {
     figures.put("where", "edge");
     return List.of(new Anomaly(AnomalyKind.SHARING, Instant.ofEpochMilli(millis), subject, clientId, sessionId,
         clientIp, null, figures));
+  }
+
+  /**
+   * The session's use record, a new one when the one held was idle for the session memory (its counts
+   * are of no use any more). Of two callers that find the same idle record, one replaces it and the
+   * other takes the replacement.
+   */
+  private SessionUse current(Cache<String, SessionUse> sessions, String key, long nowMillis) {
+    SessionUse use = sessions.get(key, newSession);
+    if (use.idle(nowMillis, sessionMemoryMillis)) {
+      SessionUse fresh = newSession.apply(key);
+      use = sessions.asMap().replace(key, use, fresh) ? fresh : sessions.get(key, newSession);
+    }
+    return use;
   }
 
   /** Forgets the sessions unused for longer than the session memory: run it from a maintenance job. */
@@ -360,7 +373,7 @@ public final class AnomalyDetector {
 
   /** One session's recent use; guarded by itself. */
   private static final class SessionUse {
-    /** When the session was last used; {@link Long#MIN_VALUE} before its first use. */
+    /** When the session was last used (written under the lock); {@link Long#MIN_VALUE} before its first use. */
     long lastUsedMillis = Long.MIN_VALUE;
     long minute = Long.MIN_VALUE;
     int count;
@@ -383,25 +396,10 @@ public final class AnomalyDetector {
       seenAt = new long[capacity];
     }
 
-    /** Records a use at {@code nowMillis}, first starting over if the session was idle for {@code memoryMillis}. */
-    void touch(long nowMillis, long memoryMillis) {
-      if (idle(nowMillis, memoryMillis)) {
-        minute = Long.MIN_VALUE;
-        count = 0;
-        baseline = 0;
-        minutesSeen = 0;
-        floodReported = false;
-        Arrays.fill(networks, null);
-        Arrays.fill(seenAt, 0);
-        size = 0;
-        lastIndex = 0;
-        lastIp = null;
-        sharingQuietUntil = 0;
-      }
-      lastUsedMillis = nowMillis;
-    }
-
-    /** Read under the lock by {@link #touch}; by {@link #prune} without it (a stale read only delays a prune). */
+    /**
+     * Read without the lock, by {@link #current} and {@link #prune}: a stale value only delays a start
+     * over or a prune by one use.
+     */
     boolean idle(long nowMillis, long memoryMillis) {
       return lastUsedMillis != Long.MIN_VALUE && nowMillis - lastUsedMillis >= memoryMillis;
     }
